@@ -1,0 +1,63 @@
+"""The `kodeklar` command. Each subcommand lives in `kodeklar/commands/<name>.py` and is
+registered here by name; heavy libraries are imported inside the commands, so that
+`kodeklar --help` answers at once."""
+from __future__ import annotations
+
+import importlib
+import sys
+
+import click
+
+from kodeklar import __version__
+from kodeklar.transcript import UserError
+
+# command name -> module in kodeklar.commands that defines `command`
+COMMANDS = {
+    "run": "run",
+    "transcribe": "transcribe",
+    "anonymise": "anonymise",
+    "export": "export",
+    "models": "models",
+    "key": "key",
+}
+
+
+class LazyGroup(click.Group):
+    def list_commands(self, ctx):
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx, name):
+        module = COMMANDS.get(name)
+        if module is None:
+            return None
+        try:
+            return importlib.import_module(f"kodeklar.commands.{module}").command
+        except ModuleNotFoundError as e:
+            if e.name == f"kodeklar.commands.{module}":
+                return None  # not built yet in this checkout
+            raise
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="kodeklar")
+def cli():
+    """Offline, anonymised, speaker-labelled transcripts of research recordings."""
+
+
+def main() -> None:
+    try:
+        # standalone_mode=False returns a command's exit code instead of exiting
+        rv = cli.main(standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("kodeklar: aborted", err=True)
+        sys.exit(130)
+    except click.ClickException as e:
+        e.show()
+        sys.exit(e.exit_code)
+    except UserError as e:
+        click.echo(f"kodeklar: error: {e}", err=True)
+        sys.exit(2)
+    except KeyboardInterrupt:
+        click.echo("kodeklar: interrupted", err=True)
+        sys.exit(130)
+    sys.exit(rv if isinstance(rv, int) else 0)

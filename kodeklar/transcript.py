@@ -1,0 +1,222 @@
+"""The Transcript: the one data structure every stage reads and writes.
+
+This module is the contract between `transcribe/`, `anonymise/` and `kodeklar/`. It imports
+nothing of ours, so both stage packages may depend on it and on nothing else of kodeklar.
+It also holds the two things every stage shares with it: the error a user can cause
+(`UserError`) and the one way a file is written (`write_atomic`).
+
+Text conventions:
+- `Segment.text` is the segment's words joined: `"".join(w.text for w in words).strip()`.
+  A word's text keeps its leading space, as Whisper emits it (" Hei").
+- Character offsets in a `Redaction` index into the *original* segment text (before
+  replacement); in an anonymised Transcript they are re-based onto the anonymised text,
+  so that `segment.text[char_start:char_end] == replacement`.
+"""
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+SCHEMA_ID = "kodeklar.transcript/1"
+SCHEMA_PATH = Path(__file__).with_name("transcript.schema.json")
+
+
+class UserError(Exception):
+    """An error the user can cause and fix. Its message is one line for stderr and never
+    contains transcript text."""
+
+
+@dataclass
+class Word:
+    start: float
+    end: float
+    text: str
+    p: float = 1.0
+    speaker: str | None = None
+
+
+@dataclass
+class Segment:
+    id: int
+    start: float
+    end: float
+    text: str
+    speaker: str | None = None
+    words: list[Word] = field(default_factory=list)
+    flags: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Speaker:
+    id: str
+    label: str
+
+
+@dataclass
+class Redaction:
+    id: str
+    segment: int
+    char_start: int
+    char_end: int
+    start: float
+    end: float
+    category: str
+    replacement: str
+    detector: str
+    score: float
+    decided_by: str = "rule"  # "rule" or "human" (a review decision)
+
+
+@dataclass
+class ReviewItem:
+    """Something a human should look at: left in the text, possibly identifying.
+    kind: capitalised | low_score | number | age | date | occupation | diagnosis | ..."""
+    id: str
+    segment: int
+    char_start: int
+    char_end: int
+    start: float
+    end: float
+    kind: str
+    category: str = ""
+    detector: str = ""
+    score: float = 0.0
+
+
+@dataclass
+class Source:
+    name: str
+    sha256: str
+    duration: float
+    channels: int | None = None
+    sample_rate: int | None = None
+
+
+@dataclass
+class Provenance:
+    tool: str
+    engine: str
+    model: str
+    model_sha256: str
+    params: dict[str, Any] = field(default_factory=dict)
+    created: str = ""
+    # later stages add their own record here: {"diarise": {...}, "anonymise": {...}}
+    stages: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Transcript:
+    source: Source
+    provenance: Provenance
+    language: str
+    segments: list[Segment] = field(default_factory=list)
+    speakers: list[Speaker] = field(default_factory=list)
+    redactions: list[Redaction] = field(default_factory=list)
+    review: list[ReviewItem] = field(default_factory=list)
+    anonymised: bool = False
+    schema: str = SCHEMA_ID
+
+    def speaker_label(self, speaker_id: str | None) -> str:
+        """The display label of a speaker id: its role name if one is set, else the id."""
+        for s in self.speakers:
+            if s.id == speaker_id:
+                return s.label
+        return speaker_id or ""
+
+    def words(self):
+        for seg in self.segments:
+            yield from seg.words
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        return {"schema": d.pop("schema"), **d}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "Transcript":
+        segs = [Segment(**{**s, "words": [Word(**w) for w in s.get("words", [])]})
+                for s in d.get("segments", [])]
+        return cls(
+            schema=d["schema"],
+            source=Source(**d["source"]),
+            provenance=Provenance(**d["provenance"]),
+            language=d["language"],
+            segments=segs,
+            speakers=[Speaker(**s) for s in d.get("speakers", [])],
+            redactions=[Redaction(**r) for r in d.get("redactions", [])],
+            review=[ReviewItem(**r) for r in d.get("review", [])],
+            anonymised=d.get("anonymised", False),
+        )
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=1)
+
+
+def _schema() -> dict[str, Any]:
+    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+
+
+def validate(data: dict[str, Any]) -> None:
+    """Raise UserError naming the first place where `data` breaks the Transcript schema."""
+    import jsonschema
+
+    validator = jsonschema.Draft202012Validator(_schema())
+    error = jsonschema.exceptions.best_match(validator.iter_errors(data))
+    if error is not None:
+        where = "/".join(str(p) for p in error.absolute_path) or "(top level)"
+        # the validator's own message may quote transcript text; name the rule instead
+        raise UserError(f"not a valid kodeklar transcript: at {where}: "
+                        f"fails '{error.validator}' of the schema")
+
+
+def load(path: str | os.PathLike) -> Transcript:
+    """Read and validate a Transcript JSON file."""
+    path = Path(path)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise UserError(f"{path}: no such file") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise UserError(f"{path}: not a JSON file ({type(e).__name__})") from None
+    except OSError as e:
+        raise UserError(f"{path}: cannot read ({e.strerror})") from None
+    if not isinstance(data, dict):
+        raise UserError(f"{path}: not a valid kodeklar transcript: top level is not an object")
+    try:
+        validate(data)
+    except UserError as e:
+        raise UserError(f"{path}: {e}") from None
+    return Transcript.from_dict(data)
+
+
+def save(transcript: Transcript, path: str | os.PathLike) -> Path:
+    return write_atomic(path, transcript.to_json() + "\n")
+
+
+def write_atomic(path: str | os.PathLike, data: str | bytes, mode: int | None = None) -> Path:
+    """Write `data` to `path` so that a reader, or a crash, never sees a partial file:
+    a temporary file in the same folder, fsync, then rename over the target.
+    `mode` sets the file's permissions (e.g. 0o600 for private outputs)."""
+    path = Path(path)
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as e:
+        raise UserError(f"cannot write in {path.parent} ({e.strerror})") from None
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(raw)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, mode if mode is not None else 0o644)
+        os.replace(tmp, path)
+    except OSError as e:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise UserError(f"cannot write {path} ({e.strerror})") from None
+    return path

@@ -1,0 +1,40 @@
+"""Every decoding parameter in one place. The whole dataclass goes into the Transcript's
+provenance and into the cache key, so a changed option means a new transcript."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+
+@dataclass
+class TranscribeOptions:
+    engine: str = "faster-whisper"
+    model: str = "base"
+    language: str | None = "no"      # None = detect (only when asked: base detects Latin on Norwegian)
+    device: str = "auto"             # auto | cpu | cuda
+    compute_type: str = "auto"       # auto = int8 on CPU, float16 on CUDA
+    beam_size: int = 5
+    batch_size: int = 8              # BatchedInferencePipeline, used on CUDA only
+    vad: bool = True
+    word_timestamps: bool = True
+    condition_on_previous_text: bool = False
+    temperature: tuple[float, ...] = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
+    # Whisper's own fallback thresholds, also used by the guards to drop silence text
+    no_speech_threshold: float = 0.6
+    log_prob_threshold: float = -1.0
+    compression_ratio_threshold: float = 2.4
+    # guards of our own
+    low_confidence: float = 0.4      # words under this probability are marked
+    max_repeats: int = 3             # a phrase repeated more often than this is a loop
+    glossary: list[str] = field(default_factory=list)  # study names → initial prompt
+    cpu_threads: int = 0             # 0 = library default
+
+    def as_params(self) -> dict:
+        d = asdict(self)
+        d["temperature"] = list(self.temperature)
+        return d
+
+    def initial_prompt(self) -> str | None:
+        """Whisper's prompt primes spelling of names it would otherwise mishear."""
+        if not self.glossary:
+            return None
+        return ", ".join(self.glossary) + "."
