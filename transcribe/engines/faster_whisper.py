@@ -1,0 +1,79 @@
+"""The default engine: faster-whisper on CTranslate2. int8 on CPU, float16 and batched
+inference on CUDA, all through the library's own options."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from kodeklar.transcript import UserError, Word
+from transcribe.engines import Decoded, DecodedSegment
+
+
+def pick_device(device: str) -> str:
+    if device != "auto":
+        return device
+    import ctranslate2
+
+    return "cuda" if ctranslate2.get_cuda_device_count() > 0 else "cpu"
+
+
+def pick_compute_type(compute_type: str, device: str) -> str:
+    if compute_type != "auto":
+        return compute_type
+    return "float16" if device == "cuda" else "int8"
+
+
+class FasterWhisperEngine:
+    name = "faster-whisper"
+
+    def __init__(self, model_dir: Path, options):
+        import faster_whisper
+        from faster_whisper import BatchedInferencePipeline, WhisperModel
+
+        self.version = faster_whisper.__version__
+        self.device = pick_device(options.device)
+        self.compute_type = pick_compute_type(options.compute_type, self.device)
+        try:
+            self.model = WhisperModel(str(model_dir), device=self.device,
+                                      compute_type=self.compute_type,
+                                      cpu_threads=options.cpu_threads, local_files_only=True)
+        except (RuntimeError, ValueError, OSError) as e:
+            raise UserError(f"cannot load model {model_dir} on {self.device}/{self.compute_type}: "
+                            f"{type(e).__name__}: {str(e).splitlines()[0][:200]}") from None
+        # batching pays off on a GPU; on CPU it only costs memory
+        self.batched = BatchedInferencePipeline(self.model) if self.device == "cuda" else None
+
+    def transcribe(self, audio, options) -> Decoded:
+        kwargs = dict(
+            language=options.language, beam_size=options.beam_size,
+            word_timestamps=options.word_timestamps, vad_filter=options.vad,
+            condition_on_previous_text=options.condition_on_previous_text,
+            temperature=list(options.temperature),
+            no_speech_threshold=options.no_speech_threshold,
+            log_prob_threshold=options.log_prob_threshold,
+            compression_ratio_threshold=options.compression_ratio_threshold,
+            initial_prompt=options.initial_prompt(),
+        )
+        if self.batched is not None:
+            segments, info = self.batched.transcribe(audio, batch_size=options.batch_size, **kwargs)
+        else:
+            segments, info = self.model.transcribe(audio, **kwargs)
+        probs = dict(info.all_language_probs or []) if options.language is None else {}
+        return Decoded(info.language, info.language_probability, _segments(segments), probs)
+
+    def detect_language(self, audio) -> dict[str, float]:
+        """Language probabilities on the first 30 s, as Whisper's language token sees them."""
+        _, _, probs = self.model.detect_language(audio)
+        return dict(probs)
+
+
+def _segments(segments):
+    for s in segments:
+        words = [Word(start=round(w.start, 3), end=round(w.end, 3), text=w.word,
+                      p=round(float(w.probability), 4)) for w in (s.words or [])]
+        yield DecodedSegment(start=s.start, end=s.end, text=s.text, words=words,
+                             avg_logprob=s.avg_logprob, no_speech_prob=s.no_speech_prob,
+                             compression_ratio=s.compression_ratio)
+
+
+def load(model_dir: Path, options) -> FasterWhisperEngine:
+    return FasterWhisperEngine(model_dir, options)
