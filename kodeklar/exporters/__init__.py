@@ -1,0 +1,80 @@
+"""Exporters: one module per format, each with `EXTENSION` and
+`render(transcript, media=None) -> str | bytes`. `media` is the file name of the audio the
+QDA program should link to. Adding a format means adding one module and one line here."""
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from kodeklar.transcript import Segment, Transcript, UserError, write_atomic
+
+# format name -> module in kodeklar.exporters
+FORMATS = {
+    "json": "json_",
+    "txt": "txt",
+    "srt": "srt",
+    "vtt": "vtt",
+    "rttm": "rttm",
+    "docx": "docx_",
+    "maxqda": "maxqda",
+    "nvivo": "nvivo",
+    "atlasti": "atlasti",
+    "eaf": "eaf",
+    "qdpx": "qdpx",
+}
+
+# shown where a segment has no speaker, so that every line still names one
+UNKNOWN_SPEAKER = "Ukjent"
+
+
+def module(fmt: str):
+    name = FORMATS.get(fmt)
+    if name is None:
+        raise UserError(f"unknown export format '{fmt}'; choose from: {', '.join(FORMATS)}")
+    return importlib.import_module(f"kodeklar.exporters.{name}")
+
+
+def export(transcript: Transcript, fmt: str, out_dir: Path, basename: str,
+           media: str | None = None) -> Path:
+    """Write `out_dir/basename.<ext>` in format `fmt` and return its path."""
+    mod = module(fmt)
+    return write_atomic(Path(out_dir) / f"{basename}.{mod.EXTENSION}",
+                        mod.render(transcript, media=media))
+
+
+def speaker_name(transcript: Transcript, speaker_id: str | None) -> str:
+    return transcript.speaker_label(speaker_id) or UNKNOWN_SPEAKER
+
+
+@dataclass
+class Turn:
+    """Consecutive segments of one speaker: the unit most QDA programs code."""
+    start: float
+    end: float
+    speaker_id: str | None
+    speaker: str
+    text: str
+    segments: list[Segment]
+
+
+def turns(transcript: Transcript) -> list[Turn]:
+    out: list[Turn] = []
+    for seg in transcript.segments:
+        text = one_line(seg.text)
+        if not text:
+            continue
+        if out and out[-1].speaker_id == seg.speaker:
+            last = out[-1]
+            last.end = max(last.end, seg.end)
+            last.text = f"{last.text} {text}"
+            last.segments.append(seg)
+        else:
+            out.append(Turn(seg.start, max(seg.start, seg.end), seg.speaker,
+                            speaker_name(transcript, seg.speaker), text, [seg]))
+    return out
+
+
+def one_line(text: str) -> str:
+    """Line- and tab-based formats break on a newline or tab inside the text."""
+    return " ".join(text.split())
