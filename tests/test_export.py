@@ -97,3 +97,189 @@ def test_vtt_escapes_markup(transcript):
     transcript.segments[0].text = "a < b & c"
     transcript.speakers[0].label = "<Intervjuer>"
     assert "<v &lt;Intervjuer&gt;>a &lt; b &amp; c" in vtt.render(transcript)
+
+
+def test_rttm_follows_word_speakers(transcript, tmp_path):
+    lines = exporters.export(transcript, "rttm", tmp_path, "i").read_text().splitlines()
+    rows = [line.split() for line in lines]
+    assert all(len(r) == 10 and r[0] == "SPEAKER" and r[1] == "intervju-01" and r[2] == "1"
+               and r[5:7] == ["<NA>", "<NA>"] and r[8:] == ["<NA>", "<NA>"] for r in rows)
+    assert all(re.fullmatch(r"\d+\.\d{3}", r[3]) and re.fullmatch(r"\d+\.\d{3}", r[4])
+               for r in rows)
+    # segment 3 is the informant's, but its second word was said by P3
+    assert [r[7] for r in rows] == ["S1", "S2", "S3", "S2", "S1", "S3", "S2", "S1"]
+    assert rows[2][3:5] == ["10.500", "0.480"]
+    starts = [float(r[3]) for r in rows]
+    assert starts == sorted(starts)
+
+
+def test_nvivo_rows(transcript, tmp_path):
+    raw = exporters.export(transcript, "nvivo", tmp_path, "i").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    lines = raw.decode("utf-8-sig").split("\r\n")
+    assert lines[-1] == ""
+    lines = lines[:-1]
+    assert lines[0] == "Timespan\tSpeaker\tContent"
+    assert {line.count("\t") for line in lines} == {2}
+    assert lines[2] == ("00:00:04.6-00:00:13.5\tInformant\tJa, jeg heter [PERSON-1] og jobber "
+                        "på [STED-1]. Jeg har vært sykepleier i tolv år.")
+    spans = [re.fullmatch(r"(\d\d:\d\d:\d\d\.\d)-(\d\d:\d\d:\d\d\.\d)", line.split("\t")[0])
+             for line in lines[1:]]
+    assert all(spans)
+    assert all(m[1] <= m[2] for m in spans)
+    assert [m[1] for m in spans] == sorted(m[1] for m in spans)
+
+
+def test_nvivo_keeps_tab_count_when_text_has_tabs(transcript):
+    from kodeklar.exporters import nvivo
+    transcript.segments[0].text = "med\ttab og\nlinjeskift"
+    lines = nvivo.render(transcript).removeprefix(exporters.BOM).split("\r\n")[:-1]
+    assert {line.count("\t") for line in lines} == {2}
+
+
+def test_maxqda(transcript, tmp_path):
+    lines = (exporters.export(transcript, "maxqda", tmp_path, "i")
+             .read_bytes().decode("utf-8-sig").split("\r\n")[:-1])
+    assert len(lines) == 6
+    assert lines[0] == "Intervjuer: Hei, og takk for at du stiller opp i dag. #00:00:04-6#"
+    assert lines[-1] == "Intervjuer: Og [PERSON-3], hun kom fra Tromsø? Takk skal du ha. #00:00:33-0#"
+    stamps = re.findall(r"#(\d\d:\d\d:\d\d-\d)#", "\n".join(lines))
+    assert len(stamps) == 6 and stamps == sorted(stamps)
+    assert all(re.fullmatch(r"[^:#]+: .+ #\d\d:\d\d:\d\d-\d#", line) for line in lines)
+
+
+def test_maxqda_marks_a_late_first_turn(transcript):
+    from kodeklar.exporters import maxqda
+    for seg in transcript.segments:
+        seg.start += 2.0
+        seg.end += 2.0
+    lines = maxqda.render(transcript).removeprefix(exporters.BOM).split("\r\n")
+    assert lines[0] == "#00:00:02-0#"
+    assert lines[1].startswith("Intervjuer: Hei")
+
+
+def test_atlasti(transcript, tmp_path):
+    lines = (exporters.export(transcript, "atlasti", tmp_path, "i")
+             .read_bytes().decode("utf-8-sig").split("\r\n")[:-1])
+    assert lines[0] == "#00:00:00.000# Intervjuer: Hei, og takk for at du stiller opp i dag."
+    assert lines[3] == ("#00:00:17.800# P3: Jeg kan legge til at [PERSON-2] var sjefen hennes "
+                        "i [STED-2].")
+    assert lines[-1] == "#00:00:33.000#"
+    stamps = [re.match(r"#(\d\d:\d\d:\d\d\.\d{3})#", line)[1] for line in lines]
+    assert stamps == sorted(stamps)
+
+
+def test_docx_reads_back(transcript, tmp_path):
+    import docx
+    doc = docx.Document(str(exporters.export(transcript, "docx", tmp_path, "i",
+                                             media="intervju-01.m4a")))
+    paras = [p.text for p in doc.paragraphs]
+    assert paras[0] == "intervju-01"
+    assert "Dato: 2026-11-20" in paras
+    assert "Varighet: 00:00:34" in paras
+    assert "Talere: Intervjuer, Informant, P3" in paras
+    assert "Lydfil: intervju-01.m4a" in paras
+    turns = [p for p in paras if p.startswith("[")]
+    assert turns[0] == "[00:00:00] Intervjuer: Hei, og takk for at du stiller opp i dag."
+    assert turns[3] == "[00:00:17] P3: Jeg kan legge til at [PERSON-2] var sjefen hennes i [STED-2]."
+    assert len(turns) == 6
+    assert doc.core_properties.author == "kodeklar"
+
+
+def _schema(name):
+    from lxml import etree
+    return etree.XMLSchema(etree.parse(str(FIXTURES / "specs" / name)))
+
+
+def test_eaf_is_valid_and_has_a_tier_per_speaker(transcript, tmp_path):
+    from lxml import etree
+    path = exporters.export(transcript, "eaf", tmp_path, "i", media="intervju-01.m4a")
+    doc = etree.parse(str(path))
+    schema = _schema("EAFv3.0.xsd")
+    assert schema.validate(doc), schema.error_log
+    assert [t.get("TIER_ID") for t in doc.iter("TIER")] == ["Intervjuer", "Informant", "P3"]
+    md = doc.find("HEADER/MEDIA_DESCRIPTOR")
+    assert md.get("RELATIVE_MEDIA_URL") == "./intervju-01.m4a"
+    assert md.get("MIME_TYPE") == "audio/mp4"
+    slots = {s.get("TIME_SLOT_ID"): int(s.get("TIME_VALUE")) for s in doc.iter("TIME_SLOT")}
+    anns = sorted(((slots[a.get("TIME_SLOT_REF1")], slots[a.get("TIME_SLOT_REF2")],
+                    a.findtext("ANNOTATION_VALUE")) for a in doc.iter("ALIGNABLE_ANNOTATION")))
+    assert anns[1] == (4600, 9800, "Ja, jeg heter [PERSON-1] og jobber på [STED-1].")
+    assert all(s < e for s, e, _ in anns)
+    values = list(slots.values())
+    assert values == sorted(values)
+
+
+def test_eaf_without_media_is_valid(transcript):
+    from lxml import etree
+    from kodeklar.exporters import eaf
+    transcript.provenance.created = "not a date"
+    doc = etree.fromstring(eaf.render(transcript))
+    assert _schema("EAFv3.0.xsd").validate(doc)
+    assert doc.find("HEADER/MEDIA_DESCRIPTOR") is None
+
+
+def test_qdpx_is_a_valid_refi_project(transcript, tmp_path):
+    import zipfile
+    from lxml import etree
+    path = exporters.export(transcript, "qdpx", tmp_path, "i", media="intervju-01.m4a")
+    with zipfile.ZipFile(path) as z:
+        names = z.namelist()
+        qde = etree.fromstring(z.read("project.qde"))
+        schema = _schema("refi-qda-project-1.0.xsd")
+        assert schema.validate(qde), schema.error_log
+        ns = {"q": "urn:QDA-XML:project:1.0"}
+        audio = qde.find("q:Sources/q:AudioSource", ns)
+        assert audio.get("path") == "relative://intervju-01.m4a"
+        tr = audio.find("q:Transcript", ns)
+        text_path = tr.get("plainTextPath")
+        assert text_path.startswith("internal://")
+        member = "sources/" + text_path.removeprefix("internal://")
+        assert sorted(names) == sorted(["project.qde", member])
+        text = z.read(member).decode("utf-8")
+    syncs = {s.get("guid"): (int(s.get("timeStamp")), int(s.get("position")))
+             for s in tr.findall("q:SyncPoint", ns)}
+    stamps = [v[0] for v in syncs.values()]
+    assert stamps == sorted(stamps)
+    sels = tr.findall("q:TranscriptSelection", ns)
+    assert len(sels) == 6
+    pieces = []
+    for sel in sels:
+        (t0, p0), (t1, p1) = syncs[sel.get("fromSyncPoint")], syncs[sel.get("toSyncPoint")]
+        pieces.append((t0, t1, text[p0:p1]))
+    assert pieces[1] == (4600, 13500, "Informant: Ja, jeg heter [PERSON-1] og jobber på "
+                                      "[STED-1]. Jeg har vært sykepleier i tolv år.")
+    cases = {c.get("name"): [r.get("targetGUID") for r in c.findall("q:SelectionRef", ns)]
+             for c in qde.find("q:Cases", ns)}
+    assert set(cases) == {"Intervjuer", "Informant", "P3"}
+    by_guid = {s.get("guid"): text[syncs[s.get("fromSyncPoint")][1]:] for s in sels}
+    assert all(by_guid[g].startswith("P3:") for g in cases["P3"]) and len(cases["P3"]) == 1
+    assert len(cases["Intervjuer"]) == 3
+    # the same recording gives the same project
+    assert exporters.module("qdpx").render(transcript, "intervju-01.m4a") == path.read_bytes()
+
+
+def _all_text(folder: Path) -> str:
+    """Every file in `folder` as text, zip members and DOCX parts included."""
+    import zipfile
+    out = []
+    for path in folder.rglob("*"):
+        if not path.is_file():
+            continue
+        data = path.read_bytes()
+        if zipfile.is_zipfile(path):
+            with zipfile.ZipFile(path) as z:
+                out += [z.read(n).decode("utf-8", "replace") for n in z.namelist()]
+        else:
+            out.append(data.decode("utf-8", "replace"))
+    return "\n".join(out)
+
+
+def test_no_original_text_in_any_export(transcript, tmp_path):
+    for fmt in exporters.FORMATS:
+        exporters.export(transcript, fmt, tmp_path, "intervju-01", media="intervju-01.m4a")
+    assert len(list(tmp_path.iterdir())) == len(exporters.FORMATS)
+    everything = _all_text(tmp_path)
+    assert "[PERSON-1]" in everything  # the search does see inside the files
+    for original in ORIGINALS:
+        assert original not in everything

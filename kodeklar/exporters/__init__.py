@@ -24,6 +24,10 @@ FORMATS = {
     "qdpx": "qdpx",
 }
 
+# Windows QDA programs read a text file without a byte order mark in the local code page,
+# which garbles æ, ø and å
+BOM = "\ufeff"
+
 # shown where a segment has no speaker, so that every line still names one
 UNKNOWN_SPEAKER = "Ukjent"
 
@@ -73,6 +77,20 @@ def turns(transcript: Transcript) -> list[Turn]:
             out.append(Turn(seg.start, max(seg.start, seg.end), seg.speaker,
                             speaker_name(transcript, seg.speaker), text, [seg]))
     return out
+
+
+def created(transcript: Transcript) -> str:
+    """The transcript's creation time as an XML Schema dateTime, which EAF and REFI-QDA
+    require; the epoch stands in for a missing or unreadable one."""
+    from datetime import datetime, timezone
+
+    try:
+        when = datetime.fromisoformat(transcript.provenance.created)
+    except ValueError:
+        when = datetime.fromtimestamp(0, timezone.utc)
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return when.isoformat(timespec="seconds")
 
 
 def one_line(text: str) -> str:

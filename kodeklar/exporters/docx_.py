@@ -1,0 +1,44 @@
+"""Word document: a heading with the recording's pseudonym, date, duration and speakers,
+then one paragraph per turn, `[hh:mm:ss] Speaker: text`. NVivo imports paragraphs that
+start with a timestamp as transcript rows; every QDA program opens it as text."""
+from __future__ import annotations
+
+import io
+
+from kodeklar.exporters import turns
+from kodeklar.timefmt import clock
+from kodeklar.transcript import Transcript
+
+EXTENSION = "docx"
+
+
+def render(transcript: Transcript, media: str | None = None) -> bytes:
+    import docx
+
+    doc = docx.Document()
+    # the template's own metadata names python-docx and a date; say what this is instead
+    props = doc.core_properties
+    props.author = props.last_modified_by = "kodeklar"
+    props.title = transcript.source.name
+    props.comments = ""
+    props.language = transcript.language
+
+    ts = turns(transcript)
+    doc.add_heading(transcript.source.name, level=1)
+    meta = [("Dato", transcript.provenance.created[:10] or "ukjent"),
+            ("Varighet", clock(transcript.source.duration)),
+            ("Talere", ", ".join(dict.fromkeys(t.speaker for t in ts)) or "ingen"),
+            ("Anonymisert", "ja" if transcript.anonymised else "NEI")]
+    if media:
+        meta.append(("Lydfil", media))
+    for key, value in meta:
+        p = doc.add_paragraph()
+        p.add_run(f"{key}: ").bold = True
+        p.add_run(value)
+    for t in ts:
+        p = doc.add_paragraph()
+        p.add_run(f"[{clock(t.start)}] {t.speaker}:").bold = True
+        p.add_run(f" {t.text}")
+    buf = io.BytesIO()
+    doc.save(buf)
+    return buf.getvalue()

@@ -1,0 +1,38 @@
+"""NIST RTTM: who spoke when, for diarisation scoring (pyannote.metrics, dscore).
+
+One SPEAKER line per run of words by one speaker; a word's own speaker wins over its
+segment's, since the diariser may split a segment between speakers."""
+from __future__ import annotations
+
+from kodeklar.transcript import Transcript
+
+EXTENSION = "rttm"
+
+# RTTM marks speech: a pause longer than this inside one speaker's run starts a new line
+MAX_PAUSE = 0.5
+
+
+def _pieces(transcript: Transcript):
+    """(start, end, speaker id) of every word, or of a segment that has no words."""
+    for seg in transcript.segments:
+        if seg.words:
+            for w in seg.words:
+                yield w.start, w.end, w.speaker or seg.speaker
+        elif seg.text.strip():
+            yield seg.start, seg.end, seg.speaker
+
+
+def render(transcript: Transcript, media: str | None = None) -> str:
+    runs: list[list] = []
+    for start, end, spk in _pieces(transcript):
+        if not spk:
+            continue
+        last = runs[-1] if runs else None
+        if last and last[2] == spk and start - last[1] <= MAX_PAUSE:
+            last[1] = max(last[1], end)
+        else:
+            runs.append([start, max(start, end), spk])
+    # the file id must be one token
+    file_id = "_".join(transcript.source.name.split()) or "recording"
+    return "".join(f"SPEAKER {file_id} 1 {s:.3f} {e - s:.3f} <NA> <NA> {spk} <NA> <NA>\n"
+                   for s, e, spk in runs)

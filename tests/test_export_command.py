@@ -1,0 +1,53 @@
+"""`kodeklar export` through click."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from kodeklar.commands.export import command
+
+ANON = Path(__file__).parent / "fixtures" / "transcripts" / "intervju-01.json"
+RAW = ANON.with_name("intervju-01.raw.json")
+
+
+def test_export_writes_each_format(tmp_path):
+    result = CliRunner().invoke(command, [str(ANON), "-f", "txt,eaf,qdpx", "-o",
+                                          str(tmp_path / "ut"), "--media", "{name}.m4a"])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (tmp_path / "ut").iterdir()) == [
+        "intervju-01.eaf", "intervju-01.qdpx", "intervju-01.txt"]
+    assert 'RELATIVE_MEDIA_URL="./intervju-01.m4a"' in (tmp_path / "ut" / "intervju-01.eaf").read_text()
+
+
+def test_unknown_format_fails_before_writing(tmp_path):
+    from kodeklar.transcript import UserError
+    result = CliRunner().invoke(command, [str(ANON), "-f", "txt,pdf", "-o", str(tmp_path / "ut")])
+    assert isinstance(result.exception, UserError)
+    assert not (tmp_path / "ut").exists()
+
+
+def test_raw_transcript_exports_with_a_warning(tmp_path):
+    src = tmp_path / "rå.json"
+    shutil.copy(RAW, src)
+    before = src.read_bytes()
+    result = CliRunner().invoke(command, [str(src), "-f", "txt", "-o", str(tmp_path)])
+    assert result.exit_code == 0
+    assert "not anonymised" in result.output
+    assert src.read_bytes() == before  # inputs are never modified
+
+
+def test_one_media_name_for_several_transcripts_is_refused(tmp_path):
+    from kodeklar.transcript import UserError
+    result = CliRunner().invoke(command, [str(ANON), str(RAW), "-o", str(tmp_path),
+                                          "--media", "a.m4a"])
+    assert isinstance(result.exception, UserError)
+
+
+def test_a_broken_transcript_is_a_user_error(tmp_path):
+    from kodeklar.transcript import UserError
+    bad = tmp_path / "x.json"
+    bad.write_text('{"schema": "kodeklar.transcript/1"}')
+    result = CliRunner().invoke(command, [str(bad), "-o", str(tmp_path)])
+    assert isinstance(result.exception, UserError)
