@@ -1,0 +1,104 @@
+"""Word lists in anonymise/data (see data/ATTRIBUTION.md), loaded once on first use.
+Lookups are by lower-cased form."""
+from __future__ import annotations
+
+import csv
+from functools import lru_cache
+from pathlib import Path
+
+DATA_DIR = Path(__file__).with_name("data")
+
+
+def _rows(name: str, delimiter: str) -> list[dict[str, str]]:
+    with open(DATA_DIR / name, encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f, delimiter=delimiter))
+
+
+def _count(value: str) -> int:
+    # SSB writes "." where the 2020 count is not published
+    return int(value) if value.isdigit() else 0
+
+
+def _lines(name: str) -> list[str]:
+    text = (DATA_DIR / name).read_text(encoding="utf-8")
+    return [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
+
+
+@lru_cache(maxsize=None)
+def first_names() -> dict[str, int]:
+    """First name -> bearers (SSB 2020, both sexes; Faker's top names count as common)."""
+    names: dict[str, int] = {}
+    for file in ("fornavn_gutter.csv", "fornavn_jenter.csv"):
+        for row in _rows(file, ";"):
+            key = row["fornavn"].lower()
+            if len(key) > 1:  # SSB lists "X" as a first name
+                names[key] = names.get(key, 0) + _count(row["personer_2020"])
+    for file in ("first_names_female.txt", "first_names_male.txt"):
+        for name in _lines(file):
+            names.setdefault(name.lower(), 1000)
+    return names
+
+
+@lru_cache(maxsize=None)
+def surnames() -> dict[str, int]:
+    names = {row["etternavn"].lower(): _count(row["personer_2020"])
+             for row in _rows("etternavn.csv", ";")}
+    for name in _lines("last_names.txt"):
+        names.setdefault(name.lower(), 1000)
+    return names
+
+
+@lru_cache(maxsize=None)
+def kommuner() -> dict[str, tuple[str, str]]:
+    """kommune (lower case) -> (kommune, fylke)."""
+    fylke_names = {row["fylkesnummer"]: row["name"] for row in _rows("fylker_2024.csv", ",")}
+    return {row["kommunenavn"].lower(): (row["kommunenavn"], fylke_names[row["fylkesnummer"]])
+            for row in _rows("kommuner_2024.csv", ",")}
+
+
+@lru_cache(maxsize=None)
+def fylker() -> dict[str, str]:
+    return {row["name"].lower(): row["name"] for row in _rows("fylker_2024.csv", ",")}
+
+
+def is_place(word: str) -> bool:
+    word = word.lower()
+    return word in kommuner() or word in fylker()
+
+
+def is_person_name(word: str) -> bool:
+    word = word.lower()
+    return word in first_names() or word in surnames()
+
+
+@lru_cache(maxsize=None)
+def word_case() -> dict[str, tuple[int, int]]:
+    """word (lower case) -> (times written in lower case, times capitalised mid-sentence)
+    in NorNE train: how often a word form is an ordinary word rather than a name."""
+    with open(DATA_DIR / "word_case.tsv", encoding="utf-8") as f:
+        next(f)
+        return {w: (int(lo), int(cap)) for w, lo, cap in
+                (line.rstrip("\n").split("\t") for line in f)}
+
+
+def name_likelihood(word: str) -> float | None:
+    """Share of mid-sentence occurrences that were capitalised, or None for unseen words."""
+    counts = word_case().get(word.lower())
+    if counts is None:
+        return None
+    lower, cap = counts
+    return cap / (lower + cap)
+
+
+def lower_case_count(word: str) -> int:
+    return word_case().get(word.lower(), (0, 0))[0]
+
+
+@lru_cache(maxsize=None)
+def occupations() -> frozenset[str]:
+    return frozenset(_lines("occupations.txt"))
+
+
+@lru_cache(maxsize=None)
+def diagnoses() -> frozenset[str]:
+    return frozenset(_lines("diagnoses.txt"))

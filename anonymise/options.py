@@ -1,0 +1,51 @@
+"""Every anonymisation setting in one place. The CLI builds this from the `[anonymise]` table
+of the project config by field name, so fields use plain TOML types only. The whole
+dataclass goes into the Transcript's provenance."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+ACTIONS = ("label", "surrogate", "generalise", "redact", "keep")
+
+DEFAULT_ACTIONS = {
+    "PERSON": "label", "PLACE": "label", "ORGANISATION": "label",
+    "FNR": "label", "DNR": "label", "HNR": "label", "ORGNR": "label", "ACCOUNT": "label",
+    "PHONE": "label", "EMAIL": "label", "ADDRESS": "label", "POSTCODE": "label",
+    "AGE": "label", "DATE": "label", "OCCUPATION": "label", "DIAGNOSIS": "label",
+}
+
+
+@dataclass
+class AnonymiseOptions:
+    language: str = "nb"                 # nb | nn (both use the same Norwegian resources)
+    # Names always redacted, fuzzy matched so that ASR misspellings are caught too.
+    known_names: list[str] = field(default_factory=list)
+    known_names_min_similarity: float = 75.0   # rapidfuzz ratio of whole names, 0-100
+    # Words and names never redacted (the project's allow-list), case-insensitive.
+    keep: list[str] = field(default_factory=list)
+    # category -> label | surrogate | generalise | redact | keep; missing = DEFAULT_ACTIONS
+    actions: dict[str, str] = field(default_factory=dict)
+    # Detections scoring below this go to review instead of being redacted.
+    threshold: float = 0.5
+    # Ages, dates, occupations and diagnoses: review only, unless this is set.
+    redact_indirect: bool = False
+    use_ner: bool = True
+
+    def action(self, category: str) -> str:
+        return self.actions.get(category, DEFAULT_ACTIONS.get(category, "label"))
+
+    def check(self) -> None:
+        from kodeklar.transcript import UserError
+
+        for category, action in self.actions.items():
+            if action not in ACTIONS:
+                raise UserError(f"anonymise.actions.{category}: unknown action '{action}' "
+                                f"(choose from {', '.join(ACTIONS)})")
+        if not 0.0 <= self.threshold <= 1.0:
+            raise UserError("anonymise.threshold must be between 0 and 1")
+
+    def as_params(self) -> dict:
+        d = asdict(self)
+        # the names themselves are personal data: provenance records only how many
+        d["known_names"] = len(self.known_names)
+        return d

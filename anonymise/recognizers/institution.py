@@ -1,0 +1,59 @@
+"""Norwegian health and welfare services named after a place: "NAV Halden", "DPS Follo",
+"Sykehuset Østfold", "Helse Vest", "Vestre Viken HF", "Halden kommune", "barnevernet i Moss".
+
+The span covers the whole name, so the service is redacted together with its place when the
+place is redacted, but the span marks the place part: the replacement keeps the type of
+service and pseudonymises only the place ("NAV Halden" -> "NAV [STED-1]")."""
+from __future__ import annotations
+
+import re
+
+from anonymise import gazetteers
+from anonymise.span import Span
+from anonymise.tokens import Token
+
+SERVICE_BEFORE = (r"nav|dps|bup|sykehuset|sjukehuset|helse|universitetssykehuset|legevakten|"
+                  r"legevakta|rusklinikken|behandlingssenteret|barnevernet|barnevernstjenesten|"
+                  r"barneverntjenesten|kommunen|sykehjemmet|sjukeheimen|helsestasjonen|"
+                  r"nav-kontoret|dps-et|bup-en|fengselet|politiet|fastlegen|"
+                  r"psykiatrien|rusomsorgen|hjemmetjenesten|heimetenesta")
+SERVICE_AFTER = (r"kommune|bydel|legevakt|sykehjem|sjukeheim|dps|hf|sykehus|sjukehus|"
+                 r"universitetssykehus|behandlingssenter|rusklinikk|helsestasjon|barnevern|"
+                 r"barneverntjeneste|barnevernstjeneste|fengsel|helseforetak|bup")
+WORD = r"[^\W\d_][\w-]*"
+BEFORE_RE = re.compile(rf"\b(?i:{SERVICE_BEFORE})(?:\s+(?:i|på))?\s+(?P<place>{WORD})"
+                       rf"(?:\s+HF\b)?")
+AFTER_RE = re.compile(rf"(?P<place>{WORD}(?:\s+[A-ZÆØÅ][\w-]*)?)\s+(?i:{SERVICE_AFTER})\b")
+
+
+def _is_place(words: str) -> bool:
+    first = words.split()[0]
+    if gazetteers.is_place(words) or gazetteers.is_place(first):
+        return True
+    if not first[:1].isupper():
+        return False
+    likelihood = gazetteers.name_likelihood(first)
+    return likelihood is None or likelihood >= 0.5
+
+
+class InstitutionRecognizer:
+    name = "institution"
+    score = 0.9
+
+    def analyze(self, text: str, tokens: list[Token]) -> list[Span]:
+        spans: list[Span] = []
+        for regex in (BEFORE_RE, AFTER_RE):
+            pos = 0
+            while m := regex.search(text, pos):
+                place = m.group("place")
+                if not _is_place(place):
+                    # "i Oslo kommune" fails on "i"; "Oslo kommune" must still be tried
+                    pos = m.start() + 1
+                    continue
+                pos = m.end()
+                span = Span(m.start(), m.end(), "ORGANISATION", self.score, self.name,
+                            "a public service named after a place",
+                            m.start("place"), m.end("place"))
+                if not any(span.overlaps(s) for s in spans):
+                    spans.append(span)
+        return spans

@@ -1,0 +1,160 @@
+"""Names of people, places and organisations from capitalisation and gazetteers.
+
+In Norwegian only names (and the first word of a sentence) are capitalised, so a capitalised
+word inside a sentence is taken as a name. At the start of a sentence a word counts as a name
+when NorNE train mostly capitalises it mid-sentence, or when it is in the SSB/Kartverket
+gazetteers and not a common word. Lower-case words (ASR output) count when they are gazetteer
+names never written in lower case in NorNE train, or when a name follows them."""
+from __future__ import annotations
+
+from anonymise import gazetteers
+from anonymise.span import Span
+from anonymise.tokens import Token
+
+# Names of national services: the type of service is kept (see recognizers/institution.py).
+GENERIC_SERVICES = frozenset({"nav", "dps", "bup", "helse", "hf", "barnevernet", "legevakten",
+                              "legevakt", "folkehelseinstituttet", "helsedirektoratet"})
+# Abbreviations that name no one.
+COMMON_ACRONYMS = frozenset({"tv", "pc", "ol", "vm", "nm", "em", "bnp", "dna", "cd", "dvd",
+                             "ok", "id", "it", "pr", "hr", "sms", "pdf", "gps", "cv", "mva",
+                             "iq", "adhd", "ocd", "ptsd", "ms", "mr", "ct", "eeg", "ekg"})
+# Lower-case words inside names: "Ludwig van Beethoven", "Leonardo da Vinci".
+PARTICLES = frozenset({"van", "von", "de", "der", "den", "da", "di", "du", "la", "le", "af",
+                       "al", "bin", "ibn", "el", "dos", "del", "ter", "ten"})
+# Lower-case heads of institution and place names: "Halden kommune", "Oslo tingrett".
+ORG_SUFFIXES = ("kommune", "tingrett", "lagmannsrett", "byrett", "herredsrett", "kirke",
+                "kyrkje", "kapell", "sykehus", "sjukehus", "sykehjem", "sjukeheim", "legevakt",
+                "legesenter", "helsesenter", "politidistrikt", "lensmannskontor", "gymnas",
+                "skole", "skule", "universitet", "høgskole", "høgskule", "fengsel", "barnehage",
+                "bibliotek", "museum", "kommunestyre", "bystyre", "sokneråd", "menighet",
+                "departement", "departementet", "direktorat", "direktoratet", "institutt",
+                "senter", "stadion", "klinikk", "forening", "forbund", "lag", "parti")
+PLACE_SUFFIXES = ("gate", "gata", "vei", "veien", "veg", "vegen", "plass", "torg", "sentrum",
+                  "tinghus", "rådhus", "stasjon", "havn", "bru", "fjord", "fjell")
+PLACE_PREPOSITIONS = frozenset({"i", "på", "fra", "frå", "til", "mot", "ved", "nær",
+                                "utenfor", "utanfor", "rundt", "gjennom", "over", "via"})
+# A lower-case ambiguous name ("per", "liv") is a name after these.
+# A word seen this often in lower case in NorNE train is a common word as well as a name.
+AMBIGUOUS_LOWER_COUNT = 10
+NAME_CUES = frozenset({"heter", "het", "heiter", "kalt", "kalla", "hun", "han", "ho",
+                       "navn", "namn"})
+
+
+def _bare(word: str) -> str:
+    return word.rstrip("-")
+
+
+def _known(word: str) -> str | None:
+    """The gazetteer form of a word, trying the genitive without its s ("Nordmanns")."""
+    low = word.lower()
+    for form in (low, low[:-1] if low.endswith("s") and len(low) > 3 else None):
+        if form and (gazetteers.is_person_name(form) or gazetteers.is_place(form)):
+            return form
+    return None
+
+
+def _is_derived(word: str) -> bool:
+    # "Høyre-velgerne", "TV-skjermen": a name used to form a common noun
+    head, _, tail = word.rpartition("-")
+    return bool(head) and tail[:1].islower()
+
+
+class NameRecognizer:
+    name = "names"
+    score = 0.8
+
+    def evidence(self, tokens: list[Token], i: int) -> tuple[float, str] | None:
+        tok = tokens[i]
+        if not tok.is_word:
+            return None
+        word = _bare(tok.text)
+        low = word.lower()
+        if low in GENERIC_SERVICES:
+            return None
+        nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+        next_is_name = nxt is not None and nxt.capitalised and not _is_derived(nxt.text)
+        if tok.capitalised:
+            if _is_derived(word):
+                return None
+            if word.isupper() and len(word) > 1:
+                return None if low in COMMON_ACRONYMS else (0.7, "acronym")
+            if not tok.initial:
+                return (self.score, "capitalised inside a sentence")
+            likelihood = gazetteers.name_likelihood(word)
+            if likelihood is not None:
+                if likelihood >= 0.5 and next_is_name:
+                    return (0.75, "sentence start; mostly capitalised, before a name")
+                if likelihood >= 0.5:
+                    # "Per dag", "Liv og helse": a common word as well; a human decides
+                    ambiguous = gazetteers.lower_case_count(word) >= AMBIGUOUS_LOWER_COUNT
+                    return (0.45, "sentence start; a name and a common word") if ambiguous \
+                        else (0.7, "sentence start; mostly capitalised in running text")
+                if next_is_name and gazetteers.is_person_name(low):
+                    return (0.6, "sentence start; first name before a name")
+                return None
+            if _known(word):
+                return (0.7, "sentence start; in the name gazetteers")
+            if next_is_name:
+                return (0.55, "sentence start; before a name")
+            return None
+        known = _known(word)
+        if known is None:
+            return None
+        if gazetteers.lower_case_count(known) == 0 and len(known) > 2:
+            return (0.6, "lower case; in the name gazetteers, not a common word")
+        prev = tokens[i - 1].text.lower() if i > 0 else ""
+        if prev in NAME_CUES or (nxt is not None and nxt.capitalised and
+                                 gazetteers.is_person_name(nxt.text)):
+            return (0.55, "lower case; a name by context")
+        return None
+
+    def analyze(self, text: str, tokens: list[Token]) -> list[Span]:
+        evidence = [self.evidence(tokens, i) for i in range(len(tokens))]
+        spans = []
+        i = 0
+        while i < len(tokens):
+            if evidence[i] is None:
+                i += 1
+                continue
+            first, last = i, i
+            j = i + 1
+            while j < len(tokens):
+                word = tokens[j].text.lower()
+                if evidence[j] is not None:
+                    last = j
+                elif tokens[last].text.endswith("-") and word in ("og", "eller"):
+                    # "Kirke- og kulturdepartementet": the next word is part of the name
+                    if j + 1 < len(tokens) and tokens[j + 1].is_word:
+                        last = j = j + 1
+                elif word in PARTICLES and self._particles_before_name(tokens, j, evidence):
+                    pass
+                elif word.endswith(ORG_SUFFIXES + PLACE_SUFFIXES):
+                    last = j
+                else:
+                    break
+                j += 1
+            spans.append(self._span(tokens, first, last, evidence))
+            i = last + 1
+        return spans
+
+    @staticmethod
+    def _particles_before_name(tokens: list[Token], j: int, evidence) -> bool:
+        while j < len(tokens) and tokens[j].text.lower() in PARTICLES:
+            j += 1
+        return j < len(tokens) and evidence[j] is not None
+
+    def _span(self, tokens: list[Token], first: int, last: int, evidence) -> Span:
+        words = [t.text.lower() for t in tokens[first:last + 1]]
+        prev = tokens[first - 1].text.lower() if first > 0 else ""
+        found = [e for e in evidence[first:last + 1] if e is not None]
+        score, reason = max(found)
+        if any(w.endswith(ORG_SUFFIXES) for w in words[1:]) or \
+                any(t.text.isupper() and len(t.text) > 1 for t in tokens[first:last + 1]):
+            category = "ORGANISATION"
+        elif any(w.endswith(PLACE_SUFFIXES) for w in words[1:]) or \
+                all(gazetteers.is_place(w) for w in words) or \
+                (prev in PLACE_PREPOSITIONS and words[0] not in gazetteers.first_names()):
+            category = "PLACE"
+        else:
+            category = "PERSON"
+        return Span(tokens[first].start, tokens[last].end, category, score, self.name, reason)

@@ -1,0 +1,54 @@
+"""The NorNE-trained spaCy model (anonymise/ner) as a recognizer. The model is loaded from its
+local folder only, never downloaded; without it the other recognizers still run."""
+from __future__ import annotations
+
+from functools import lru_cache
+
+from anonymise.span import Span
+from anonymise.tokens import Token
+
+# NorNE label -> our category. PROD, EVT, DRV and MISC name things, not people or places.
+LABELS = {"PER": "PERSON", "LOC": "PLACE", "GPE_LOC": "PLACE", "ORG": "ORGANISATION",
+          "GPE_ORG": "ORGANISATION"}
+
+
+def available() -> bool:
+    try:
+        from anonymise import ner
+    except ImportError:
+        return False
+    model_dir = getattr(ner, "MODEL_DIR", None)
+    return model_dir is not None and (model_dir / "meta.json").exists()
+
+
+@lru_cache(maxsize=1)
+def model():
+    from anonymise import ner
+
+    return ner.load()
+
+
+@lru_cache(maxsize=1)
+def model_sha256() -> str:
+    """One hash over the model folder's files, for provenance."""
+    import hashlib
+
+    from anonymise import ner
+
+    digest = hashlib.sha256()
+    for path in sorted(p for p in ner.MODEL_DIR.rglob("*") if p.is_file()):
+        digest.update(str(path.relative_to(ner.MODEL_DIR)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+class NerRecognizer:
+    name = "ner"
+    score = 0.85
+
+    def analyze(self, text: str, tokens: list[Token]) -> list[Span]:
+        return self.spans(model()(text))
+
+    def spans(self, doc) -> list[Span]:
+        return [Span(e.start_char, e.end_char, LABELS[e.label_], self.score, self.name,
+                     f"NorNE model: {e.label_}") for e in doc.ents if e.label_ in LABELS]
