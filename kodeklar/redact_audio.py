@@ -1,0 +1,120 @@
+"""A copy of the recording in which every redacted span is a tone or silence.
+
+The voice that remains is still personal data; this only removes what was said in the
+redacted spans (names, places, numbers), not who said the rest."""
+from __future__ import annotations
+
+import math
+import os
+import tempfile
+import wave
+from pathlib import Path
+
+from kodeklar.transcript import Transcript, UserError
+
+MODES = ("beep", "silence")
+TONE_HZ = 1000.0
+# about -12 dBFS: clearly audible, not painful on headphones
+TONE_LEVEL = 0.25
+
+
+def spans(transcript: Transcript, pad: float = 0.15) -> list[tuple[float, float]]:
+    """The redactions' times, padded on both sides (word timestamps from Whisper are
+    often a little late or early) and merged where they touch or overlap."""
+    merged: list[list[float]] = []
+    for start, end in sorted((r.start, r.end) for r in transcript.redactions):
+        start, end = max(0.0, start - pad), end + pad
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return [(round(s, 3), round(e, 3)) for s, e in merged]
+
+
+def redact_audio(media_path: Path, transcript: Transcript, out_path: Path, mode: str = "beep",
+                 pad: float = 0.15) -> list[tuple[float, float]]:
+    """Write `out_path` as a 16-bit PCM WAV with the sample rate and channels of
+    `media_path`, every redaction span replaced by a 1 kHz tone (`beep`) or silence.
+    Returns the spans (seconds) that were replaced."""
+    import av
+
+    if mode not in MODES:
+        raise UserError(f"unknown audio redaction mode '{mode}'; choose from: {', '.join(MODES)}")
+    media_path, out_path = Path(media_path), Path(out_path)
+    todo = spans(transcript, pad)
+    try:
+        container = av.open(str(media_path))
+    except FileNotFoundError:
+        raise UserError(f"{media_path}: no such file") from None
+    except (av.FFmpegError, OSError) as e:
+        raise UserError(f"{media_path}: cannot open as audio ({type(e).__name__})") from None
+    # Written through a temporary file and renamed, like write_atomic, but streamed:
+    # a two-hour stereo recording is over a gigabyte of PCM.
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{out_path.name}.", suffix=".tmp",
+                                   dir=out_path.parent)
+    except OSError as e:
+        container.close()
+        raise UserError(f"cannot write in {out_path.parent} ({e.strerror})") from None
+    try:
+        with container, os.fdopen(fd, "wb") as f:
+            _copy(container, f, todo, mode)
+            f.flush()
+            os.fsync(f.fileno())
+        # the voice is still personal data: readable by the owner only
+        os.chmod(tmp, 0o600)
+        os.replace(tmp, out_path)
+    except BaseException as e:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        if isinstance(e, av.FFmpegError):
+            raise UserError(f"{media_path}: cannot decode audio ({type(e).__name__})") from None
+        if isinstance(e, OSError):
+            raise UserError(f"cannot write {out_path} ({e.strerror})") from None
+        raise
+    return todo
+
+
+def _copy(container, f, todo: list[tuple[float, float]], mode: str) -> None:
+    import av
+    import numpy as np
+
+    if not container.streams.audio:
+        raise UserError("the media file has no audio stream")
+    stream = container.streams.audio[0]
+    ctx = stream.codec_context
+    rate, channels = ctx.sample_rate, ctx.layout.nb_channels
+    resampler = av.AudioResampler(format="s16", layout=ctx.layout, rate=rate)
+    bounds = [(round(s * rate), round(e * rate)) for s, e in todo]
+    amplitude = TONE_LEVEL * 32767
+    offset = 0
+
+    with wave.open(f, "wb") as out:
+        out.setnchannels(channels)
+        out.setsampwidth(2)
+        out.setframerate(rate)
+
+        def write(frames):
+            nonlocal offset
+            for frame in frames:
+                pcm = frame.to_ndarray().reshape(-1, channels).copy()
+                n = len(pcm)
+                for a, b in bounds:
+                    lo, hi = max(a, offset), min(b, offset + n)
+                    if lo >= hi:
+                        continue
+                    if mode == "beep":
+                        # phase from the absolute sample index: no click at frame edges
+                        t = np.arange(lo, hi) / rate
+                        tone = (amplitude * np.sin(2 * math.pi * TONE_HZ * t)).astype(np.int16)
+                        pcm[lo - offset:hi - offset] = tone[:, None]
+                    else:
+                        pcm[lo - offset:hi - offset] = 0
+                out.writeframes(pcm.tobytes())
+                offset += n
+
+        for frame in container.decode(stream):
+            write(resampler.resample(frame))
+        write(resampler.resample(None))
