@@ -1,0 +1,365 @@
+"""Redaction reports for ethics reviewers (REK, Sikt, personvernombud), the batch
+summary, the private report of originals, and the review sheet a human fills in.
+
+What the shareable reports may show: times, speakers, categories, replacements, detectors,
+scores and who decided; and the text of residual-risk candidates, which is text left in the
+anonymised transcript. What they never show: the original text of a redaction. That goes
+only into `write_originals_report`, which the pipeline writes under OUT/private/."""
+from __future__ import annotations
+
+import csv
+import html
+import io
+import json
+import re
+from collections import Counter
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from kodeklar.timefmt import clock
+from kodeklar.transcript import Redaction, Segment, Transcript, write_atomic
+
+REVIEW_COLUMNS = ["recording", "segment", "char_start", "char_end", "kind", "time", "speaker",
+                  "text", "decision"]
+REDACTION_FIELDS = ["id", "segment", "start", "end", "time", "speaker", "category",
+                    "replacement", "detector", "score", "decided_by"]
+REVIEW_FIELDS = ["id", "segment", "start", "end", "time", "speaker", "kind", "text",
+                 "category", "detector", "score"]
+
+VOICE_NOTE = ("Stemmen i lydopptaket er fortsatt en personopplysning: en person kan kjennes "
+              "igjen på stemmen, også i lydfilen der navn og steder er erstattet med pipetone "
+              "eller stillhet. Lydfiler skal lagres og deles som personopplysninger.")
+CHECKLIST = [
+    "Direkte identifikatorer (navn, fødselsnummer, telefon, adresse, e-post) er fjernet.",
+    "Indirekte identifikatorer (yrke, arbeidssted, alder, diagnose, sjeldne hendelser) er "
+    "vurdert, og alle punkter under «Til manuell kontroll» er gått gjennom.",
+    "Koblingsnøkkelen er lagret atskilt fra transkripsjonene, kryptert, og bare prosjektet "
+    "har tilgang.",
+    "Lydopptakene lagres og slettes slik samtykket og godkjenningen (REK/Sikt) sier.",
+]
+SIGN_OFF_FIELDS = ["Gjennomgått av (navn)", "Rolle", "Dato", "Signatur"]
+
+
+def _speaker(transcript: Transcript, segments: dict[int, Segment], seg_id: int) -> str:
+    seg = segments.get(seg_id)
+    return transcript.speaker_label(seg.speaker) if seg else ""
+
+
+def _review_rows(transcript: Transcript, segments: dict[int, Segment]) -> list[dict[str, Any]]:
+    rows = []
+    for c in sorted(transcript.review, key=lambda c: (c.start, c.id)):
+        seg = segments.get(c.segment)
+        rows.append({"id": c.id, "segment": c.segment, "char_start": c.char_start,
+                     "char_end": c.char_end, "start": c.start, "end": c.end,
+                     "time": clock(c.start, 1),
+                     "speaker": _speaker(transcript, segments, c.segment), "kind": c.kind,
+                     "text": seg.text[c.char_start:c.char_end] if seg else "",
+                     "category": c.category, "detector": c.detector, "score": c.score})
+    return rows
+
+
+def build_report(transcript: Transcript, *, key_file: str | None, settings: dict,
+                 audio_spans: list[tuple[float, float]] | None = None) -> dict[str, Any]:
+    """The report of one recording as plain data: what the JSON file holds, and what
+    `write_batch_report` summarises."""
+    segments = {s.id: s for s in transcript.segments}
+    redactions = [{"id": r.id, "segment": r.segment, "start": r.start, "end": r.end,
+                   "time": clock(r.start, 1), "speaker": _speaker(transcript, segments, r.segment),
+                   "category": r.category, "replacement": r.replacement, "detector": r.detector,
+                   "score": r.score, "decided_by": r.decided_by}
+                  for r in sorted(transcript.redactions, key=lambda r: (r.start, r.id))]
+    review = _review_rows(transcript, segments)
+    p = transcript.provenance
+    return {
+        "report": "kodeklar.redaction-report/1",
+        "recording": transcript.source.name,
+        "generated": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "source": {"sha256": transcript.source.sha256, "duration": transcript.source.duration},
+        "anonymised": transcript.anonymised,
+        "counts": {"redactions": len(redactions),
+                   "by_category": dict(Counter(r["category"] for r in redactions).most_common()),
+                   "by_detector": dict(Counter(r["detector"] for r in redactions).most_common()),
+                   "by_decided_by": dict(Counter(r["decided_by"] for r in redactions)),
+                   "review": len(review)},
+        "redactions": redactions,
+        "review": review,
+        "audio_redactions": [{"start": s, "end": e} for s, e in audio_spans or []],
+        "key_file": key_file,
+        "provenance": {"tool": p.tool, "created": p.created, "engine": p.engine,
+                       "model": p.model, "model_sha256": p.model_sha256, "params": p.params,
+                       "stages": p.stages},
+        "settings": settings,
+        "voice_note": VOICE_NOTE,
+        "sign_off": {"checklist": CHECKLIST, "fields": {f: "" for f in SIGN_OFF_FIELDS}},
+    }
+
+
+def write_report(transcript: Transcript, out_dir: Path, basename: str, *, key_file: str | None,
+                 settings: dict, audio_spans: list[tuple[float, float]] | None = None
+                 ) -> list[Path]:
+    """Write `basename.report.html`, `.report.json` and `.report.csv` into `out_dir`."""
+    data = build_report(transcript, key_file=key_file, settings=settings,
+                        audio_spans=audio_spans)
+    out_dir = Path(out_dir)
+    fields = ["row"] + list(dict.fromkeys(REDACTION_FIELDS + REVIEW_FIELDS))
+    rows = ([{"row": "redaction", **r} for r in data["redactions"]]
+            + [{"row": "review", **c} for c in data["review"]])
+    return [write_atomic(out_dir / f"{basename}.report.html", _report_html(data)),
+            write_atomic(out_dir / f"{basename}.report.json", _json(data)),
+            write_atomic(out_dir / f"{basename}.report.csv", _csv(fields, rows))]
+
+
+def write_batch_report(reports: list[dict], out_dir: Path) -> list[Path]:
+    """The batch summary: one row per recording from `build_report` dicts (a dict with
+    `recording` and `error` stands for a recording that failed)."""
+    rows = []
+    for r in reports:
+        c = r.get("counts", {})
+        rows.append({"recording": r.get("recording", ""),
+                     "status": "feilet" if r.get("error") else "ferdig",
+                     "error": r.get("error", ""),
+                     "duration": clock(r["source"]["duration"]) if "source" in r else "",
+                     "redactions": c.get("redactions", ""),
+                     "by_category": "; ".join(f"{k}: {v}"
+                                              for k, v in c.get("by_category", {}).items()),
+                     "human_decisions": c.get("by_decided_by", {}).get("human", 0) if c else "",
+                     "review": c.get("review", ""),
+                     "key_file": r.get("key_file") or ""})
+    totals = Counter()
+    for r in reports:
+        totals.update(r.get("counts", {}).get("by_category", {}))
+    summary = {"report": "kodeklar.batch-report/1",
+               "generated": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+               "recordings": len(reports),
+               "failed": sum(1 for r in rows if r["status"] == "feilet"),
+               "redactions": sum(r["redactions"] or 0 for r in rows),
+               "by_category": dict(totals.most_common()),
+               "review": sum(r["review"] or 0 for r in rows),
+               "rows": rows}
+    out_dir = Path(out_dir)
+    return [write_atomic(out_dir / "batch-report.html", _batch_html(summary)),
+            write_atomic(out_dir / "batch-report.json", _json(summary)),
+            write_atomic(out_dir / "batch-report.csv", _csv(list(rows[0]) if rows else
+                                                            ["recording"], rows))]
+
+
+def write_review_sheet(transcript: Transcript, out_path: Path, recording: str) -> Path:
+    """A CSV of the residual-risk candidates with an empty `decision` column, for a human
+    to fill with `redact` or `keep`; `anonymise.decisions.load` reads it back."""
+    segments = {s.id: s for s in transcript.segments}
+    rows = [{**c, "recording": recording, "decision": ""}
+            for c in _review_rows(transcript, segments)]
+    return write_atomic(out_path, _csv(REVIEW_COLUMNS, rows))
+
+
+def originals(anonymised: Transcript, raw: Transcript) -> dict[str, tuple[str, str]]:
+    """For every redaction of `anonymised`, its original text in `raw` and how it was
+    found: `text` or `time` (or `not found`).
+
+    The two transcripts share segment ids, and the text around the replacements is the
+    raw text unchanged; so a segment's anonymised text, cut at its replacements, is a
+    pattern the raw text matches, and the gaps are the originals. Where that fails (text
+    edited after anonymisation), or where two replacements touch so that the split
+    between them is a guess, the raw words whose middle falls in the redaction's time
+    span are taken instead."""
+    raw_segs = {s.id: s for s in raw.segments}
+    anon_segs = {s.id: s for s in anonymised.segments}
+    by_segment: dict[int, list[Redaction]] = {}
+    for r in anonymised.redactions:
+        by_segment.setdefault(r.segment, []).append(r)
+    found: dict[str, tuple[str, str]] = {}
+    for seg_id, reds in by_segment.items():
+        raw_seg = raw_segs.get(seg_id)
+        if raw_seg is None:
+            found.update({r.id: ("", "not found") for r in reds})
+            continue
+        by_text = _by_text(anon_segs.get(seg_id), sorted(reds, key=lambda r: r.char_start),
+                           raw_seg.text)
+        for r in reds:
+            if r.id in by_text:
+                found[r.id] = (by_text[r.id], "text")
+            else:
+                words = _by_time(raw_seg, r)
+                found[r.id] = (words, "time") if words else ("", "not found")
+    return found
+
+
+def _by_text(seg: Segment | None, reds: list[Redaction], raw_text: str) -> dict[str, str]:
+    if seg is None:
+        return {}
+    pattern, literals, cursor = [], [], 0
+    for r in reds:
+        if r.char_start < cursor or seg.text[r.char_start:r.char_end] != r.replacement:
+            return {}  # offsets that do not fit the text: trust only the times
+        literals.append(seg.text[cursor:r.char_start])
+        pattern += [re.escape(literals[-1]), "(.+?)"]
+        cursor = r.char_end
+    literals.append(seg.text[cursor:])
+    match = re.fullmatch("".join(pattern) + re.escape(literals[-1]), raw_text, re.DOTALL)
+    if not match:
+        return {}
+    out = {}
+    for i, r in enumerate(reds):
+        touches_previous = i > 0 and not literals[i].strip()
+        touches_next = i + 1 < len(reds) and not literals[i + 1].strip()
+        if not (touches_previous or touches_next):
+            out[r.id] = match.group(i + 1)
+    return out
+
+
+def _by_time(seg: Segment, r: Redaction) -> str:
+    return "".join(w.text for w in seg.words if r.start <= (w.start + w.end) / 2 <= r.end).strip()
+
+
+def write_originals_report(anonymised: Transcript, raw: Transcript, out_dir: Path,
+                           basename: str) -> Path:
+    """A CSV of every redaction with its original text, for the research team only:
+    written with mode 0600, and the pipeline puts it under OUT/private/."""
+    segments = {s.id: s for s in anonymised.segments}
+    found = originals(anonymised, raw)
+    rows = []
+    for r in sorted(anonymised.redactions, key=lambda r: (r.start, r.id)):
+        original, method = found[r.id]
+        rows.append({"id": r.id, "segment": r.segment, "time": clock(r.start, 1),
+                     "speaker": _speaker(anonymised, segments, r.segment),
+                     "category": r.category, "replacement": r.replacement,
+                     "original": original, "found_by": method, "detector": r.detector,
+                     "score": r.score, "decided_by": r.decided_by})
+    fields = ["id", "segment", "time", "speaker", "category", "replacement", "original",
+              "found_by", "detector", "score", "decided_by"]
+    return write_atomic(Path(out_dir) / f"{basename}.originals.csv", _csv(fields, rows),
+                        mode=0o600)
+
+
+def _json(data: dict) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+
+
+def _cell(value: Any) -> Any:
+    # a cell starting with = + - @ is run as a formula by spreadsheet programs
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def _csv(fields: list[str], rows: list[dict]) -> str:
+    buf = io.StringIO()
+    # the byte order mark makes Excel read UTF-8 (æ, ø, å) rather than the local code page
+    buf.write("\ufeff")
+    writer = csv.DictWriter(buf, fieldnames=fields, extrasaction="ignore", lineterminator="\r\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: _cell(v) for k, v in row.items()})
+    return buf.getvalue()
+
+
+CSS = """
+body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;max-width:1100px;margin:2em auto;
+padding:0 1em;color:#1a1a1a;line-height:1.45}
+h1{font-size:1.6em;margin-bottom:.2em}h2{margin-top:1.8em;border-bottom:2px solid #ddd}
+table{border-collapse:collapse;width:100%;margin:.6em 0;font-size:.92em}
+th,td{border:1px solid #ccc;padding:.3em .5em;text-align:left;vertical-align:top}
+th{background:#f2f2f2}td.n{text-align:right;font-variant-numeric:tabular-nums}
+.note{background:#fff7e0;border-left:4px solid #e0a800;padding:.6em 1em}
+.warn{background:#fde8e8;border-left:4px solid #c62828;padding:.6em 1em}
+.check li{list-style:none;margin:.4em 0}.check li:before{content:"\\2610  ";font-size:1.2em}
+.sign td{height:2.2em}.sign td:first-child{width:30%}
+pre{background:#f6f6f6;padding:.6em;overflow-x:auto;font-size:.85em}
+@media print{body{margin:0}h2{page-break-after:avoid}}
+"""
+
+
+def _e(value: Any) -> str:
+    return html.escape("" if value is None else str(value))
+
+
+def _table(headers: list[str], rows: list[list[Any]], numeric: set[int] = frozenset()) -> str:
+    if not rows:
+        return "<p>Ingen.</p>"
+    head = "".join(f"<th>{_e(h)}</th>" for h in headers)
+    body = "".join("<tr>" + "".join(f'<td class="n">{_e(v)}</td>' if i in numeric
+                                    else f"<td>{_e(v)}</td>" for i, v in enumerate(row))
+                   + "</tr>" for row in rows)
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _page(title: str, body: str) -> str:
+    return (f'<!DOCTYPE html>\n<html lang="nb">\n<head>\n<meta charset="utf-8">\n'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+            f"<title>{_e(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n{body}\n"
+            f"</body>\n</html>\n")
+
+
+def _report_html(d: dict) -> str:
+    c = d["counts"]
+    p = d["provenance"]
+    parts = [f"<h1>Anonymiseringsrapport: {_e(d['recording'])}</h1>",
+             f"<p>Laget {_e(d['generated'])} av {_e(p['tool'])}.</p>"]
+    if not d["anonymised"]:
+        parts.append('<p class="warn">Transkripsjonen er <strong>ikke</strong> anonymisert.</p>')
+    parts.append(_table(["", ""], [
+        ["Opptak (pseudonym)", d["recording"]],
+        ["Varighet", clock(d["source"]["duration"])],
+        ["SHA-256 for lydfilen", d["source"]["sha256"]],
+        ["Erstatninger i teksten", c["redactions"]],
+        ["Avgjort av et menneske", c["by_decided_by"].get("human", 0)],
+        ["Til manuell kontroll", c["review"]]]))
+    parts += ["<h2>Erstatninger per kategori</h2>",
+              _table(["Kategori", "Antall"], [[k, v] for k, v in c["by_category"].items()], {1}),
+              "<h2>Erstatninger per regel (detektor)</h2>",
+              _table(["Detektor", "Antall"], [[k, v] for k, v in c["by_detector"].items()], {1}),
+              "<h2>Alle erstatninger</h2>",
+              "<p>Originalteksten står ikke i denne rapporten; den finnes bare i "
+              "koblingsnøkkelen.</p>",
+              _table(["ID", "Tid", "Taler", "Kategori", "Erstattet med", "Detektor", "Sikkerhet",
+                      "Avgjort av"],
+                     [[r["id"], r["time"], r["speaker"], r["category"], r["replacement"],
+                       r["detector"], f"{r['score']:.2f}",
+                       "menneske" if r["decided_by"] == "human" else "regel"]
+                      for r in d["redactions"]], {6}),
+              "<h2>Til manuell kontroll (restrisiko)</h2>",
+              "<p>Tekst som står igjen i den anonymiserte transkripsjonen og som kan peke ut en "
+              "person. Et menneske må vurdere hvert punkt (gjennomgangsarket: "
+              "<code>redact</code> eller <code>keep</code>).</p>",
+              _table(["ID", "Tid", "Taler", "Type", "Tekst", "Kategori", "Detektor", "Sikkerhet"],
+                     [[r["id"], r["time"], r["speaker"], r["kind"], r["text"], r["category"],
+                       r["detector"], f"{r['score']:.2f}"] for r in d["review"]], {7})]
+    if d["audio_redactions"]:
+        parts += ["<h2>Sensurert lyd</h2>",
+                  "<p>I den sensurerte lydfilen er disse tidsrommene erstattet:</p>",
+                  _table(["Fra", "Til"], [[clock(a["start"], 3), clock(a["end"], 3)]
+                                          for a in d["audio_redactions"]])]
+    parts += ["<h2>Koblingsnøkkel</h2>",
+              f"<p>{_e(d['key_file'])}</p>" if d["key_file"] else
+              "<p>Ingen koblingsnøkkel ble skrevet for dette opptaket.</p>",
+              "<h2>Lyd og stemme</h2>", f'<p class="note">{_e(VOICE_NOTE)}</p>',
+              "<h2>Versjoner, modeller og innstillinger</h2>",
+              _table(["", ""], [["Verktøy", p["tool"]], ["Talegjenkjenning", p["engine"]],
+                                ["Modell", p["model"]], ["Modellens SHA-256", p["model_sha256"]],
+                                ["Transkribert", p["created"]]]),
+              "<h3>Parametre og senere trinn</h3>",
+              f"<pre>{_e(json.dumps({'params': p['params'], 'stages': p['stages']}, ensure_ascii=False, indent=1))}</pre>",
+              "<h3>Innstillinger for kjøringen</h3>",
+              f"<pre>{_e(json.dumps(d['settings'], ensure_ascii=False, indent=1))}</pre>",
+              "<h2>Kontroll og godkjenning</h2>",
+              '<ul class="check">' + "".join(f"<li>{_e(i)}</li>" for i in CHECKLIST) + "</ul>",
+              '<table class="sign">' + "".join(f"<tr><td>{_e(f)}</td><td></td></tr>"
+                                               for f in SIGN_OFF_FIELDS) + "</table>"]
+    return _page(f"Anonymiseringsrapport: {d['recording']}", "\n".join(parts))
+
+
+def _batch_html(s: dict) -> str:
+    parts = ["<h1>Samlerapport for kjøringen</h1>",
+             f"<p>Laget {_e(s['generated'])}. {s['recordings']} opptak, {s['failed']} feilet; "
+             f"{s['redactions']} erstatninger; {s['review']} punkter til manuell kontroll.</p>",
+             "<h2>Erstatninger per kategori, alle opptak</h2>",
+             _table(["Kategori", "Antall"], [[k, v] for k, v in s["by_category"].items()], {1}),
+             "<h2>Opptak</h2>",
+             _table(["Opptak", "Status", "Varighet", "Erstatninger", "Per kategori",
+                     "Avgjort av menneske", "Til kontroll", "Koblingsnøkkel", "Feil"],
+                    [[r["recording"], r["status"], r["duration"], r["redactions"],
+                      r["by_category"], r["human_decisions"], r["review"], r["key_file"],
+                      r["error"]] for r in s["rows"]], {3, 5, 6}),
+             "<h2>Lyd og stemme</h2>", f'<p class="note">{_e(VOICE_NOTE)}</p>']
+    return _page("Samlerapport", "\n".join(parts))

@@ -1,0 +1,159 @@
+"""The redaction report, the batch summary, the originals report and the review sheet."""
+from __future__ import annotations
+
+import csv
+import json
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from kodeklar import report
+from kodeklar.transcript import load
+
+FIXTURES = Path(__file__).parent / "fixtures" / "transcripts"
+# the invented originals behind the redactions of intervju-01.json, by redaction id
+ORIGINALS = {"R1": "Kari Nordmann", "R2": "Haukeland", "R3": "Ola Hansen", "R4": "Bergen",
+             "R5": "912 34 567", "R6": "Solveig"}
+SETTINGS = {"anonymise": {"threshold": 0.6, "categories": ["PERSON", "STED", "TELEFON"]}}
+
+
+@pytest.fixture
+def anon():
+    return load(FIXTURES / "intervju-01.json")
+
+
+@pytest.fixture
+def raw():
+    return load(FIXTURES / "intervju-01.raw.json")
+
+
+def _rows(path):
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def test_report_lists_every_redaction_and_no_original(anon, tmp_path):
+    paths = report.write_report(anon, tmp_path, "intervju-01",
+                                key_file="/sikker/nokler/prosjekt.key", settings=SETTINGS,
+                                audio_spans=[(4.6, 9.8)])
+    assert [p.name for p in paths] == ["intervju-01.report.html", "intervju-01.report.json",
+                                       "intervju-01.report.csv"]
+    for p in paths:
+        text = p.read_text(encoding="utf-8-sig")
+        for original in ORIGINALS.values():
+            assert original not in text, (p.name, original)
+
+    data = json.loads(paths[1].read_text(encoding="utf-8"))
+    assert [r["id"] for r in data["redactions"]] == ["R1", "R2", "R3", "R4", "R5", "R6"]
+    r1 = data["redactions"][0]
+    assert r1 == {"id": "R1", "segment": 2, "start": r1["start"], "end": r1["end"],
+                  "time": "00:00:06.3", "speaker": "Informant", "category": "PERSON",
+                  "replacement": "[PERSON-1]", "detector": "ner", "score": 0.97,
+                  "decided_by": "rule"}
+    assert data["counts"]["by_category"] == {"PERSON": 3, "STED": 2, "TELEFON": 1}
+    assert data["counts"]["by_detector"] == {"ner": 2, "gazetteer": 2, "regex": 1, "review": 1}
+    assert data["counts"]["by_decided_by"] == {"rule": 5, "human": 1}
+    assert [(c["kind"], c["text"], c["speaker"]) for c in data["review"]] == [
+        ("occupation", "sykepleier", "Informant"), ("number", "tolv år", "Informant"),
+        ("low_score", "Tromsø", "Intervjuer")]
+    assert data["key_file"] == "/sikker/nokler/prosjekt.key"
+    assert data["settings"] == SETTINGS
+    assert data["provenance"]["model_sha256"] == "cd" * 32
+    assert data["provenance"]["stages"]["anonymise"]["ner_sha256"] == "ef" * 32
+    assert data["audio_redactions"] == [{"start": 4.6, "end": 9.8}]
+
+    page = paths[0].read_text(encoding="utf-8")
+    assert "<link" not in page and "<script" not in page and "src=" not in page
+    for needle in ["[PERSON-1]", "[TELEFON-1]", "Tromsø", "sykepleier", "/sikker/nokler/prosjekt.key",
+                   "ef" * 32, "cd" * 32, "personopplysning", "Gjennomgått av (navn)", "menneske",
+                   "00:00:04.600"]:
+        assert needle in page, needle
+    assert len(re.findall(r"<tr><td>R\d+</td>", page)) == 6
+
+    rows = _rows(paths[2])
+    assert [r["id"] for r in rows if r["row"] == "redaction"] == list(ORIGINALS)
+    assert [r["text"] for r in rows if r["row"] == "review"] == ["sykepleier", "tolv år", "Tromsø"]
+
+
+def test_report_escapes_html(anon, tmp_path):
+    anon.speakers[0].label = "<script>x</script>"
+    page = report.write_report(anon, tmp_path, "i", key_file=None, settings={})[0].read_text()
+    assert "<script>" not in page and "&lt;script&gt;" in page
+    assert "Ingen koblingsnøkkel" in page
+
+
+def test_batch_report(anon, tmp_path):
+    one = report.build_report(anon, key_file="k.key", settings={})
+    failed = {"recording": "intervju-02", "error": "cannot decode audio"}
+    paths = report.write_batch_report([one, failed], tmp_path)
+    assert [p.name for p in paths] == ["batch-report.html", "batch-report.json", "batch-report.csv"]
+    data = json.loads(paths[1].read_text(encoding="utf-8"))
+    assert (data["recordings"], data["failed"], data["redactions"], data["review"]) == (2, 1, 6, 3)
+    assert data["by_category"] == {"PERSON": 3, "STED": 2, "TELEFON": 1}
+    rows = _rows(paths[2])
+    assert rows[0]["recording"] == "intervju-01" and rows[0]["status"] == "ferdig"
+    assert rows[0]["by_category"] == "PERSON: 3; STED: 2; TELEFON: 1"
+    assert rows[1]["status"] == "feilet" and rows[1]["error"] == "cannot decode audio"
+    assert "intervju-02" in paths[0].read_text(encoding="utf-8")
+
+
+def test_originals_report_recovers_each_original(anon, raw, tmp_path):
+    path = report.write_originals_report(anon, raw, tmp_path, "intervju-01")
+    assert path == tmp_path / "intervju-01.originals.csv"
+    assert oct(os.stat(path).st_mode & 0o777) == "0o600"
+    rows = _rows(path)
+    assert {r["id"]: r["original"] for r in rows} == ORIGINALS
+    assert {r["found_by"] for r in rows} == {"text"}
+    assert rows[4]["replacement"] == "[TELEFON-1]" and rows[4]["speaker"] == "Informant"
+
+
+def test_originals_fall_back_to_word_times(anon, raw):
+    # the raw text was edited after anonymisation: the pattern no longer fits
+    raw.segments[1].text = raw.segments[1].text.replace("jobber", "arbeider")
+    found = report.originals(anon, raw)
+    assert found["R1"] == ("Kari Nordmann", "time")
+    assert found["R2"] == ("Haukeland.", "time")  # whole words, punctuation and all
+    assert found["R3"] == ("Ola Hansen", "text")
+
+
+def test_originals_of_touching_replacements_use_times(anon, raw):
+    # "[PERSON-2] [STED-2]" with nothing but a space between: the split is a guess
+    seg_a, seg_r = anon.segments[4], raw.segments[4]
+    r3, r4 = (r for r in anon.redactions if r.segment == 5)
+    seg_a.text = "[PERSON-2] [STED-2]"
+    r3.char_start, r3.char_end = 0, 10
+    r4.char_start, r4.char_end = 11, 19
+    seg_r.text = "Ola Hansen Bergen"
+    found = report.originals(anon, raw)
+    assert found["R3"] == ("Ola Hansen", "time")
+    assert found["R4"] == ("Bergen.", "time")
+
+
+def test_review_sheet_round_trips_its_columns(anon, tmp_path):
+    path = report.write_review_sheet(anon, tmp_path / "intervju-01.review.csv", "intervju-01")
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        reader = csv.DictReader(f)
+        assert reader.fieldnames == ["recording", "segment", "char_start", "char_end", "kind",
+                                     "time", "speaker", "text", "decision"]
+        rows = list(reader)
+    assert len(rows) == len(anon.review)
+    by_key = {(int(r["segment"]), int(r["char_start"]), int(r["char_end"]), r["kind"]): r
+              for r in rows}
+    for item in anon.review:
+        row = by_key[(item.segment, item.char_start, item.char_end, item.kind)]
+        seg = next(s for s in anon.segments if s.id == item.segment)
+        assert row["text"] == seg.text[item.char_start:item.char_end]
+        assert row["recording"] == "intervju-01" and row["decision"] == ""
+        assert re.fullmatch(r"\d\d:\d\d:\d\d\.\d", row["time"])
+
+
+def test_csv_cells_are_not_formulas(anon, tmp_path):
+    seg = next(s for s in anon.segments if s.id == 3)
+    seg.text = "=HYPERLINK(x) har vært sykepleier i tolv år."
+    item = anon.review[0]
+    item.char_start, item.char_end = 0, 13
+    path = report.write_review_sheet(anon, tmp_path / "r.csv", "intervju-01")
+    texts = [r["text"] for r in _rows(path)]
+    assert "'=HYPERLINK(x)" in texts
