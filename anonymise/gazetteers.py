@@ -61,9 +61,14 @@ def fylker() -> dict[str, str]:
     return {row["name"].lower(): row["name"] for row in _rows("fylker_2024.csv", ",")}
 
 
+@lru_cache(maxsize=None)
+def other_places() -> frozenset[str]:
+    return frozenset(p.lower() for p in _lines("places_extra.txt"))
+
+
 def is_place(word: str) -> bool:
     word = word.lower()
-    return word in kommuner() or word in fylker()
+    return word in kommuner() or word in fylker() or word in other_places()
 
 
 def is_person_name(word: str) -> bool:
@@ -92,6 +97,40 @@ def name_likelihood(word: str) -> float | None:
 
 def lower_case_count(word: str) -> int:
     return word_case().get(word.lower(), (0, 0))[0]
+
+
+# Endings of Norwegian derived and inflected common words ("Gjerningen", "Uansvarlig").
+COMMON_ENDINGS = ("lig", "lige", "ige", "isk", "iske", "het", "heten", "else", "elsen", "skap",
+                  "skapet", "sjon", "sjonen", "sjoner", "ering", "eringen", "ingen", "inga",
+                  "ingar", "inger", "ene", "ane", "ende", "erne", "arne", "ert", "ete", "ter",
+                  "ner", "ser", "rer", "jer", "kt", "fritt")
+# Endings that form place names and surnames, never a sign of a common word ("Krokstad").
+NAME_ELEMENTS = frozenset({"stad", "land", "heim", "haug", "bakk", "strand", "holm", "gaard",
+                           "gård", "seth", "lund", "ness", "moen", "fjord", "øyane", "vold",
+                           "voll", "stein", "mark", "skog", "hagen", "berg", "dalen", "vika",
+                           "eide", "sund", "rud", "toft"})
+
+
+def looks_common(word: str) -> bool:
+    """Whether a word NorNE train never saw looks like a Norwegian common word: a derived or
+    inflected form, or a compound whose last part is a common word."""
+    word = word.lower()
+    if word.endswith(COMMON_ENDINGS):
+        return True
+    counts = word_case()
+    for ending in ("en", "et", "a", "e", "s", "ens", "ets"):
+        # "Kilden", "Mopeden": the definite form of a known noun
+        lower, cap = counts.get(word.removesuffix(ending), (0, 0))
+        if word.endswith(ending) and lower >= 2 and lower > cap:
+            return True
+    for k in range(2, len(word) - 3):
+        tail = word[k:]
+        if tail in NAME_ELEMENTS:
+            return False
+        lower, cap = counts.get(tail, (0, 0))
+        if lower >= 2 and lower > cap:
+            return True
+    return False
 
 
 @lru_cache(maxsize=None)

@@ -51,9 +51,14 @@ class InstitutionRecognizer:
                     pos = m.start() + 1
                     continue
                 pos = m.end()
-                span = Span(m.start(), m.end(), "ORGANISATION", self.score, self.name,
-                            "a public service named after a place",
-                            m.start("place"), m.end("place"))
+                if text[m.start()].islower():
+                    # "barnevernet i Moss": the service is a common noun, the place a place
+                    span = Span(m.start("place"), m.end("place"), "PLACE", self.score,
+                                self.name, "the place of a public service")
+                else:
+                    span = Span(m.start(), m.end(), "ORGANISATION", self.score, self.name,
+                                "a public service named after a place",
+                                m.start("place"), m.end("place"))
                 if not any(span.overlaps(s) for s in spans):
                     spans.append(span)
         return spans

@@ -19,8 +19,11 @@ COMMON_ACRONYMS = frozenset({"tv", "pc", "ol", "vm", "nm", "em", "bnp", "dna", "
                              "ok", "id", "it", "pr", "hr", "sms", "pdf", "gps", "cv", "mva",
                              "iq", "adhd", "ocd", "ptsd", "ms", "mr", "ct", "eeg", "ekg"})
 # Lower-case words inside names: "Ludwig van Beethoven", "Leonardo da Vinci".
+# "der", "den", "al", "el" are common words too: they continue a particle chain but never
+# start one ("Hordaland der Lars Sponheim").
 PARTICLES = frozenset({"van", "von", "de", "der", "den", "da", "di", "du", "la", "le", "af",
                        "al", "bin", "ibn", "el", "dos", "del", "ter", "ten"})
+CHAIN_PARTICLES = PARTICLES - {"der", "den", "al", "el"}
 # Lower-case heads of institution and place names: "Halden kommune", "Oslo tingrett".
 ORG_SUFFIXES = ("kommune", "tingrett", "lagmannsrett", "byrett", "herredsrett", "kirke",
                 "kyrkje", "kapell", "sykehus", "sjukehus", "sykehjem", "sjukeheim", "legevakt",
@@ -28,7 +31,7 @@ ORG_SUFFIXES = ("kommune", "tingrett", "lagmannsrett", "byrett", "herredsrett", 
                 "skole", "skule", "universitet", "høgskole", "høgskule", "fengsel", "barnehage",
                 "bibliotek", "museum", "kommunestyre", "bystyre", "sokneråd", "menighet",
                 "departement", "departementet", "direktorat", "direktoratet", "institutt",
-                "senter", "stadion", "klinikk", "forening", "forbund", "lag", "parti")
+                "senter", "stadion", "klinikk", "forening", "forbund")
 PLACE_SUFFIXES = ("gate", "gata", "vei", "veien", "veg", "vegen", "plass", "torg", "sentrum",
                   "tinghus", "rådhus", "stasjon", "havn", "bru", "fjord", "fjell")
 PLACE_PREPOSITIONS = frozenset({"i", "på", "fra", "frå", "til", "mot", "ved", "nær",
@@ -36,8 +39,10 @@ PLACE_PREPOSITIONS = frozenset({"i", "på", "fra", "frå", "til", "mot", "ved", 
 # A lower-case ambiguous name ("per", "liv") is a name after these.
 # A word seen this often in lower case in NorNE train is a common word as well as a name.
 AMBIGUOUS_LOWER_COUNT = 10
-NAME_CUES = frozenset({"heter", "het", "heiter", "kalt", "kalla", "hun", "han", "ho",
-                       "navn", "namn"})
+NAME_CUES = frozenset({"heter", "het", "heiter", "kalt", "kalla", "navn", "namn"})
+# A lower-case first name this common is taken as a name on its own ("kari"); rarer ones and
+# lower-case surnames and places ("huda", "heim") go to review.
+COMMON_FIRST_NAME = 500
 
 
 def _bare(word: str) -> str:
@@ -54,9 +59,14 @@ def _known(word: str) -> str | None:
 
 
 def _is_derived(word: str) -> bool:
-    # "Høyre-velgerne", "TV-skjermen": a name used to form a common noun
+    # "Høyre-velgerne", "TV-skjermen": a name used to form a common noun ("Kim Jong-il" is
+    # not: the lower-case part is too short for a noun)
     head, _, tail = word.rpartition("-")
-    return bool(head) and tail[:1].islower()
+    return bool(head) and tail[:1].islower() and (len(tail) > 2 or head.isupper())
+
+
+def _genitive_base(word: str) -> str:
+    return word[:-1] if word.endswith("s") and len(word) > 3 else word
 
 
 class NameRecognizer:
@@ -78,9 +88,15 @@ class NameRecognizer:
                 return None
             if word.isupper() and len(word) > 1:
                 return None if low in COMMON_ACRONYMS else (0.7, "acronym")
+            if len(word) == 1:
+                # "Rolf B. Wegner" but not "plan B"
+                follows_stop = nxt is not None and nxt.text == "."
+                return (0.7, "initial of a name") if follows_stop else None
             if not tok.initial:
                 return (self.score, "capitalised inside a sentence")
             likelihood = gazetteers.name_likelihood(word)
+            if likelihood is None:
+                likelihood = gazetteers.name_likelihood(_genitive_base(word))
             if likelihood is not None:
                 if likelihood >= 0.5 and next_is_name:
                     return (0.75, "sentence start; mostly capitalised, before a name")
@@ -95,16 +111,24 @@ class NameRecognizer:
             if _known(word):
                 return (0.7, "sentence start; in the name gazetteers")
             if next_is_name:
-                return (0.55, "sentence start; before a name")
-            return None
+                # often a title ("Ordfører Arne Sandnes"): a human decides
+                return (0.45, "sentence start; an unknown word before a name")
+            if gazetteers.looks_common(word):
+                return None
+            return (0.5, "sentence start; an unknown word, not formed like a common word")
         known = _known(word)
         if known is None:
             return None
-        if gazetteers.lower_case_count(known) == 0 and len(known) > 2:
-            return (0.6, "lower case; in the name gazetteers, not a common word")
+        if gazetteers.lower_case_count(known) == 0 == gazetteers.lower_case_count(low) \
+                and len(known) > 3:
+            if gazetteers.first_names().get(known, 0) >= COMMON_FIRST_NAME:
+                return (0.6, "lower case; a common first name, not a common word")
+            return (0.45, "lower case; in the name gazetteers, not a common word")
         prev = tokens[i - 1].text.lower() if i > 0 else ""
-        if prev in NAME_CUES or (nxt is not None and nxt.capitalised and
-                                 gazetteers.is_person_name(nxt.text)):
+        surname_next = nxt is not None and nxt.capitalised and \
+            nxt.text.lower() in gazetteers.surnames() and \
+            nxt.text.lower() not in gazetteers.first_names()
+        if prev in NAME_CUES or surname_next:
             return (0.55, "lower case; a name by context")
         return None
 
@@ -126,8 +150,11 @@ class NameRecognizer:
                     # "Kirke- og kulturdepartementet": the next word is part of the name
                     if j + 1 < len(tokens) and tokens[j + 1].is_word:
                         last = j = j + 1
-                elif word in PARTICLES and self._particles_before_name(tokens, j, evidence):
+                elif word in CHAIN_PARTICLES and self._particles_before_name(tokens, j, evidence):
                     pass
+                elif word in ("og", "i") and j + 1 < len(tokens) and gazetteers.is_place(
+                        f"{tokens[last].text} {word} {tokens[j + 1].text}"):
+                    pass  # "Møre og Romsdal"
                 elif word.endswith(ORG_SUFFIXES + PLACE_SUFFIXES):
                     last = j
                 else:

@@ -1,0 +1,230 @@
+"""Train kodeklar's Norwegian NER model (spaCy tok2vec + ner) on NorNE.
+
+    nice -n 5 python -m anonymise.ner.train --out anonymise/ner/model
+
+Data: NorNE train (bokmål + nynorsk, `*-norne-train.conll`) to train, NorNE dev
+(`*-ud-dev.conllu`) to pick the best epoch. The NorNE test split is never read. Labels are
+NorNE's own (PER, ORG, LOC, GPE_LOC, GPE_ORG, PROD, EVT, DRV, MISC), kept unmapped so the
+recognizer can decide which to redact.
+
+Whisper output often loses capitals and sentence-final punctuation, so each epoch a share of
+the training sentences is lower-cased and a share loses its final punctuation
+(`--lower-share`, `--nopunct-share`). The run writes the best epoch (mean entity F over the
+four dev views: bokmål/nynorsk, cased/lower-cased) to `--out` and a JSON log next to it.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import time
+from pathlib import Path
+
+NORNE_DIR = Path("/work/shared/data/norne")
+TRAIN_FILES = ("no_bokmaal-norne-train.conll", "no_nynorsk-norne-train.conll")
+DEV_FILES = {"nb": "no_bokmaal-ud-dev.conllu", "nn": "no_nynorsk-ud-dev.conllu"}
+FINAL_PUNCT = {".", "!", "?", "|", ":"}
+
+# The efficiency-style pipeline of spaCy's quickstart: hashed NORM/PREFIX/SUFFIX/SHAPE
+# embeddings, a small CNN, no static vectors, so nothing is downloaded and the model stays small.
+CONFIG = """
+[nlp]
+lang = "nb"
+pipeline = ["tok2vec","ner"]
+batch_size = 1000
+
+[components]
+
+[components.tok2vec]
+factory = "tok2vec"
+
+[components.tok2vec.model]
+@architectures = "spacy.Tok2Vec.v2"
+
+[components.tok2vec.model.embed]
+@architectures = "spacy.MultiHashEmbed.v2"
+width = ${components.tok2vec.model.encode.width}
+attrs = ["NORM","PREFIX","SUFFIX","SHAPE"]
+rows = [5000,1000,2500,2500]
+include_static_vectors = false
+
+[components.tok2vec.model.encode]
+@architectures = "spacy.MaxoutWindowEncoder.v2"
+width = 96
+depth = 4
+window_size = 1
+maxout_pieces = 3
+
+[components.ner]
+factory = "ner"
+
+[components.ner.model]
+@architectures = "spacy.TransitionBasedParser.v2"
+state_type = "ner"
+extra_state_tokens = false
+hidden_width = 64
+maxout_pieces = 2
+use_upper = true
+nO = null
+
+[components.ner.model.tok2vec]
+@architectures = "spacy.Tok2VecListener.v1"
+width = ${components.tok2vec.model.encode.width}
+
+[training]
+seed = 0
+
+[training.optimizer]
+@optimizers = "Adam.v1"
+beta1 = 0.9
+beta2 = 0.999
+L2_is_weight_decay = true
+L2 = 0.01
+grad_clip = 1.0
+use_averages = true
+eps = 0.00000001
+learn_rate = 0.001
+"""
+
+
+def read_conll(path: Path) -> list[list[tuple[str, str, bool]]]:
+    """Sentences as (word, IOB2 label, space after) triples. Multiword-token lines (ids
+    with '-' or '.') are skipped: the label sits on the syntactic words."""
+    sentences, tokens = [], []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            if tokens:
+                sentences.append(tokens)
+                tokens = []
+            continue
+        if line.startswith("#"):
+            continue
+        cols = line.split("\t")
+        if "-" in cols[0] or "." in cols[0]:
+            continue
+        misc = cols[9].split("|")
+        label = next((m[5:] for m in misc if m.startswith("name=")), "O")
+        tokens.append((cols[1], label, "SpaceAfter=No" not in misc))
+    if tokens:
+        sentences.append(tokens)
+    return sentences
+
+
+def to_doc(vocab, tokens, lower: bool = False, drop_final_punct: bool = False):
+    from spacy.tokens import Doc
+
+    if drop_final_punct and len(tokens) > 1 and tokens[-1][0] in FINAL_PUNCT and tokens[-1][1] == "O":
+        tokens = tokens[:-1]
+    words = [w.lower() if lower else w for w, _, _ in tokens]
+    spaces = [s for _, _, s in tokens]
+    spaces[-1] = False
+    return Doc(vocab, words=words, spaces=spaces, ents=[label for _, label, _ in tokens])
+
+
+def train_examples(nlp, sentences, rng: random.Random, lower_share: float, nopunct_share: float):
+    """Fresh augmentation each epoch, so over the run every sentence is seen both ways."""
+    from spacy.training import Example
+
+    examples = []
+    for tokens in sentences:
+        ref = to_doc(nlp.vocab, tokens, lower=rng.random() < lower_share,
+                     drop_final_punct=rng.random() < nopunct_share)
+        examples.append(Example(ref.copy(), ref))
+    return examples
+
+
+def dev_examples(nlp, sentences, lower: bool):
+    """Predicted docs come from the product's tokenizer on the raw text, as at run time;
+    tokenization mismatches with the gold tokens count against the score."""
+    from spacy.training import Example
+
+    examples = []
+    for tokens in sentences:
+        ref = to_doc(nlp.vocab, tokens, lower=lower)
+        examples.append(Example(nlp.make_doc(ref.text), ref))
+    return examples
+
+
+def evaluate(nlp, dev: dict[str, list]) -> dict[str, dict]:
+    """Entity-level P/R/F overall and per label for each dev view ("nb", "nb-lower", ...)."""
+    scores = {}
+    for view, examples in dev.items():
+        s = nlp.evaluate(examples)
+        scores[view] = {
+            "p": s["ents_p"], "r": s["ents_r"], "f": s["ents_f"],
+            "per_type": s["ents_per_type"],
+        }
+    return scores
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--out", type=Path, required=True, help="folder for the best pipeline")
+    ap.add_argument("--data", type=Path, default=NORNE_DIR)
+    ap.add_argument("--epochs", type=int, default=12)
+    ap.add_argument("--max-minutes", type=float, default=45.0,
+                    help="stop after the epoch that passes this wall-clock budget")
+    ap.add_argument("--lower-share", type=float, default=0.3)
+    ap.add_argument("--nopunct-share", type=float, default=0.2)
+    ap.add_argument("--dropout", type=float, default=0.1)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--limit", type=int, default=0, help="use only N training sentences (smoke test)")
+    args = ap.parse_args(argv)
+
+    import spacy
+    from spacy.util import compounding, fix_random_seed, load_config_from_str, minibatch
+
+    fix_random_seed(args.seed)
+    rng = random.Random(args.seed)
+    config = load_config_from_str(CONFIG)
+    nlp = spacy.util.load_model_from_config(config, auto_fill=True, validate=True)
+
+    train = [s for name in TRAIN_FILES for s in read_conll(args.data / name)]
+    if args.limit:
+        rng.shuffle(train)
+        train = train[: args.limit]
+    dev = {}
+    for lang, name in DEV_FILES.items():
+        sentences = read_conll(args.data / name)
+        dev[lang] = dev_examples(nlp, sentences, lower=False)
+        dev[f"{lang}-lower"] = dev_examples(nlp, sentences, lower=True)
+    n_words = sum(len(s) for s in train)
+    print(f"train: {len(train)} sentences, {n_words} words; dev views: {list(dev)}", flush=True)
+
+    optimizer = nlp.initialize(lambda: train_examples(nlp, train[:2000], rng, 0.0, 0.0))
+    args.out.mkdir(parents=True, exist_ok=True)
+    log_path = args.out.parent / f"{args.out.name}.train-log.json"
+    log = {"args": {k: str(v) for k, v in vars(args).items()}, "epochs": []}
+    best = -1.0
+    started = time.monotonic()
+    for epoch in range(1, args.epochs + 1):
+        t0 = time.monotonic()
+        examples = train_examples(nlp, train, rng, args.lower_share, args.nopunct_share)
+        rng.shuffle(examples)
+        losses: dict[str, float] = {}
+        for batch in minibatch(examples, size=compounding(16.0, 128.0, 1.001)):
+            nlp.update(batch, sgd=optimizer, drop=args.dropout, losses=losses)
+        train_s = time.monotonic() - t0
+        # Averaged weights are what gets saved, so score with them too.
+        with nlp.use_params(optimizer.averages):
+            scores = evaluate(nlp, dev)
+            mean_f = sum(v["f"] for v in scores.values()) / len(scores)
+            if mean_f > best:
+                best = mean_f
+                nlp.to_disk(args.out)
+        entry = {"epoch": epoch, "loss": round(losses.get("ner", 0.0), 1),
+                 "train_seconds": round(train_s), "words_per_s": int(n_words / train_s),
+                 "mean_f": round(mean_f, 4), "best": mean_f >= best,
+                 **{k: round(v["f"], 4) for k, v in scores.items()}, "scores": scores}
+        log["epochs"].append(entry)
+        log["minutes"] = round((time.monotonic() - started) / 60, 1)
+        log_path.write_text(json.dumps(log, indent=1, default=float), encoding="utf-8")
+        print(json.dumps({k: v for k, v in entry.items() if k != "scores"}, default=float), flush=True)
+        if time.monotonic() - started > args.max_minutes * 60:
+            print("time budget reached", flush=True)
+            break
+    print(f"best mean dev F {best:.4f}; model in {args.out}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
