@@ -1,0 +1,137 @@
+"""The second engine: OpenAI's reference implementation on PyTorch (`kodeklar[openai]`).
+
+It runs on the same weights as faster-whisper: a CTranslate2 model folder is converted once
+into an openai-whisper checkpoint (`transcribe.convert`); an openai-whisper `.pt` checkpoint
+is used as it is. fp16 on CUDA, fp32 on CPU. openai-whisper has no VAD of its own, so the
+same Silero VAD that faster-whisper runs (shipped inside faster-whisper, a core dependency)
+cuts the silence first and the times are mapped back, exactly as faster-whisper does.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from kodeklar.transcript import UserError, Word
+from transcribe.engines import Decoded, DecodedSegment
+
+SAMPLE_RATE = 16000
+# faster-whisper samples this many candidates per fallback temperature; openai-whisper one
+BEST_OF = 5
+
+
+def pick_device(device: str) -> str:
+    if device != "auto":
+        return device
+    import torch
+
+    return "cuda" if torch.cuda.is_available() else "cpu"
+
+
+class OpenAIWhisperEngine:
+    name = "openai-whisper"
+
+    def __init__(self, model_dir: Path, options):
+        try:
+            import whisper
+        except ImportError:
+            raise UserError("the openai-whisper engine is not installed: "
+                            "pip install 'kodeklar[openai]'") from None
+        import torch
+
+        self.version = whisper.__version__
+        self.device = pick_device(options.device)
+        if self.device == "cuda" and not torch.cuda.is_available():
+            raise UserError("device 'cuda' was asked for, but PyTorch sees no CUDA GPU")
+        self.fp16 = self.device == "cuda" and options.compute_type != "float32"
+        if options.cpu_threads:
+            torch.set_num_threads(options.cpu_threads)
+        checkpoint, heads = _checkpoint(Path(model_dir))
+        try:
+            self.model = whisper.load_model(str(checkpoint), device=self.device)
+        except (RuntimeError, KeyError, OSError, EOFError) as e:
+            raise UserError(f"cannot load the openai-whisper checkpoint {checkpoint}: "
+                            f"{type(e).__name__}: {str(e).splitlines()[0][:200]}") from None
+        # word timestamps follow these cross-attention heads; load_model knows them only by name
+        dump = heads(self.model.dims)
+        if dump is not None:
+            self.model.set_alignment_heads(dump)
+
+    def transcribe(self, audio, options) -> Decoded:
+        speech_chunks = None
+        if options.vad:
+            audio, speech_chunks = _speech(audio)
+        if options.language is not None:
+            language, probability, probs = options.language, 1.0, {}
+        else:
+            probs = self.detect_language(audio)
+            language = max(probs, key=probs.get)
+            probability = probs[language]
+        segments = self._segments(audio, language, options)
+        if speech_chunks:
+            from faster_whisper.transcribe import restore_speech_timestamps
+
+            segments = restore_speech_timestamps(segments, speech_chunks, SAMPLE_RATE)
+        return Decoded(language, probability, segments, probs)
+
+    def detect_language(self, audio) -> dict[str, float]:
+        """Language probabilities on the first 30 s, as Whisper's language token sees them.
+        The mel is taken as faster-whisper takes it (one hop of zeros after the audio, the
+        window padded after the mel, not before), so both engines detect alike: padding the
+        samples instead moves the probabilities of a short clip by ~0.02."""
+        import whisper
+
+        mel = whisper.log_mel_spectrogram(audio[:whisper.audio.N_SAMPLES], self.model.dims.n_mels,
+                                          padding=whisper.audio.HOP_LENGTH, device=self.device)
+        mel = whisper.pad_or_trim(mel, whisper.audio.N_FRAMES)
+        _, probs = self.model.detect_language(mel.half() if self.fp16 else mel)
+        return dict(sorted(probs.items(), key=lambda kv: -kv[1]))
+
+    def _segments(self, audio, language: str, options):
+        """Decoded lazily, like faster-whisper's generator: nothing runs until iterated."""
+        if audio.size == 0:
+            return
+        result = self.model.transcribe(
+            audio, verbose=None, language=language, task="transcribe", fp16=self.fp16,
+            beam_size=options.beam_size, best_of=BEST_OF,
+            word_timestamps=options.word_timestamps,
+            condition_on_previous_text=options.condition_on_previous_text,
+            temperature=tuple(options.temperature),
+            no_speech_threshold=options.no_speech_threshold,
+            logprob_threshold=options.log_prob_threshold,
+            compression_ratio_threshold=options.compression_ratio_threshold,
+            initial_prompt=options.initial_prompt(),
+        )
+        for s in result["segments"]:
+            words = [Word(start=round(w["start"], 3), end=round(w["end"], 3), text=w["word"],
+                          p=round(float(w["probability"]), 4)) for w in s.get("words", [])]
+            yield DecodedSegment(start=s["start"], end=s["end"], text=s["text"], words=words,
+                                 avg_logprob=s["avg_logprob"], no_speech_prob=s["no_speech_prob"],
+                                 compression_ratio=s["compression_ratio"])
+
+
+def _checkpoint(path: Path):
+    """(checkpoint file, a function of the model's dims giving its alignment heads or None)."""
+    import whisper
+
+    if path.is_file() and path.suffix == ".pt":
+        # an official checkpoint keeps its download name (base.pt, large-v3.pt)
+        return path, lambda dims: whisper._ALIGNMENT_HEADS.get(path.stem)
+    from transcribe.convert import alignment_heads, openai_checkpoint
+    from transcribe.models import cache_dir
+
+    checkpoint = openai_checkpoint(path, cache_dir() / "openai-whisper")
+    return checkpoint, lambda dims: alignment_heads(path, dims)
+
+
+def _speech(audio):
+    """The speech in `audio`, concatenated, and where it came from (faster-whisper's VAD)."""
+    import numpy as np
+    from faster_whisper.vad import VadOptions, collect_chunks, get_speech_timestamps
+
+    chunks = get_speech_timestamps(audio, VadOptions())
+    if not chunks:
+        return np.zeros(0, dtype=np.float32), []
+    return np.concatenate(collect_chunks(audio, chunks)[0]), chunks
+
+
+def load(model_dir: Path, options) -> OpenAIWhisperEngine:
+    return OpenAIWhisperEngine(model_dir, options)
