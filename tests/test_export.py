@@ -275,11 +275,25 @@ def _all_text(folder: Path) -> str:
     return "\n".join(out)
 
 
-def test_no_original_text_in_any_export(transcript, tmp_path):
+def test_no_original_text_in_any_output(transcript, tmp_path):
+    from kodeklar import report
     for fmt in exporters.FORMATS:
         exporters.export(transcript, fmt, tmp_path, "intervju-01", media="intervju-01.m4a")
-    assert len(list(tmp_path.iterdir())) == len(exporters.FORMATS)
+    report.write_report(transcript, tmp_path, "intervju-01", key_file="k", settings={})
+    report.write_review_sheet(transcript, tmp_path / "intervju-01.review.csv", "intervju-01")
+    assert len(list(tmp_path.iterdir())) == len(exporters.FORMATS) + 4
     everything = _all_text(tmp_path)
     assert "[PERSON-1]" in everything  # the search does see inside the files
     for original in ORIGINALS:
         assert original not in everything
+
+
+def test_importing_the_export_modules_loads_no_heavy_library():
+    import subprocess
+    import sys
+    code = ("import sys, kodeklar.exporters, kodeklar.report, kodeklar.redact_audio, "
+            "kodeklar.commands.export;"
+            "print(sorted({'lxml', 'docx', 'av', 'numpy'} & set(sys.modules)))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         cwd=Path(__file__).parents[1], check=True).stdout
+    assert out.strip() == "[]"
