@@ -90,6 +90,7 @@ def _copy(container, f, todo: list[tuple[float, float]], mode: str) -> None:
     bounds = [(round(s * rate), round(e * rate)) for s, e in todo]
     amplitude = TONE_LEVEL * 32767
     offset = 0
+    first = 0  # spans before this one end before the current frame: frames come in order
 
     with wave.open(f, "wb") as out:
         out.setnchannels(channels)
@@ -97,14 +98,16 @@ def _copy(container, f, todo: list[tuple[float, float]], mode: str) -> None:
         out.setframerate(rate)
 
         def write(frames):
-            nonlocal offset
+            nonlocal offset, first
             for frame in frames:
                 pcm = frame.to_ndarray().reshape(-1, channels).copy()
                 n = len(pcm)
-                for a, b in bounds:
+                while first < len(bounds) and bounds[first][1] <= offset:
+                    first += 1
+                for a, b in bounds[first:]:
+                    if a >= offset + n:
+                        break
                     lo, hi = max(a, offset), min(b, offset + n)
-                    if lo >= hi:
-                        continue
                     if mode == "beep":
                         # phase from the absolute sample index: no click at frame edges
                         t = np.arange(lo, hi) / rate

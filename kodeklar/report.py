@@ -27,6 +27,9 @@ REDACTION_FIELDS = ["id", "segment", "start", "end", "time", "speaker", "categor
 REVIEW_FIELDS = ["id", "segment", "start", "end", "time", "speaker", "kind", "text",
                  "category", "detector", "score"]
 
+BATCH_FIELDS = ["recording", "status", "error", "duration", "redactions", "by_category",
+                "human_decisions", "review", "key_file"]
+
 VOICE_NOTE = ("Stemmen i lydopptaket er fortsatt en personopplysning: en person kan kjennes "
               "igjen på stemmen, også i lydfilen der navn og steder er erstattet med pipetone "
               "eller stillhet. Lydfiler skal lagres og deles som personopplysninger.")
@@ -140,8 +143,7 @@ def write_batch_report(reports: list[dict], out_dir: Path) -> list[Path]:
     out_dir = Path(out_dir)
     return [write_atomic(out_dir / "batch-report.html", _batch_html(summary)),
             write_atomic(out_dir / "batch-report.json", _json(summary)),
-            write_atomic(out_dir / "batch-report.csv", _csv(list(rows[0]) if rows else
-                                                            ["recording"], rows))]
+            write_atomic(out_dir / "batch-report.csv", _csv(BATCH_FIELDS, rows))]
 
 
 def write_review_sheet(transcript: Transcript, out_path: Path, recording: str) -> Path:
