@@ -5,6 +5,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from kodeklar import exporters
 from kodeklar.timefmt import clock
@@ -29,6 +31,17 @@ def test_clock_formats_and_cuts():
     assert clock(59.99) == "00:00:59"
     assert clock(1.9999999, 1) == "00:00:02.0"
     assert clock(4.6, 1, "-") == "00:00:04-6"
+
+
+@given(st.floats(0, 359_999), st.floats(0, 359_999), st.sampled_from([0, 1, 3]))
+def test_clock_is_exact_and_keeps_order(a, b, digits):
+    a, b = sorted((a, b))
+    ca, cb = clock(a, digits), clock(b, digits)
+    assert re.fullmatch(r"\d\d:[0-5]\d:[0-5]\d" + (rf"\.\d{{{digits}}}" if digits else ""), ca)
+    assert ca <= cb
+    h, m, s = ca.split(":")
+    cut = round(a * 1000) / 1000 - (int(h) * 3600 + int(m) * 60 + float(s))
+    assert -1e-6 < cut < 10 ** -digits + 1e-6
 
 
 def test_unknown_format_lists_the_formats(transcript, tmp_path):
