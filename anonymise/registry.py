@@ -19,9 +19,10 @@ DEFAULT_PRIORITY = 6
 
 @lru_cache(maxsize=8)
 def _recognizers(use_ner: bool, known_names: tuple[str, ...], min_similarity: float):
-    from anonymise.recognizers import institution, known, names, ner, rules
+    from anonymise.recognizers import institution, known, names, ner, rules, wordlist
 
-    found = [*rules.RECOGNIZERS, institution.InstitutionRecognizer(), names.NameRecognizer()]
+    found = [*rules.RECOGNIZERS, *wordlist.RECOGNIZERS, institution.InstitutionRecognizer(),
+             names.NameRecognizer()]
     if known_names:
         found.append(known.KnownNameRecognizer(known_names, min_similarity))
     if use_ner and ner.available():

@@ -14,6 +14,10 @@ from anonymise.tokens import Token
 # Names of national services: the type of service is kept (see recognizers/institution.py).
 GENERIC_SERVICES = frozenset({"nav", "dps", "bup", "helse", "hf", "barnevernet", "legevakten",
                               "legevakt", "folkehelseinstituttet", "helsedirektoratet"})
+# Spoken fillers that open many transcript sentences.
+FILLERS = frozenset({"eh", "ehm", "eeh", "øh", "øhm", "æh", "hm", "hmm", "mm", "mhm", "mmm",
+                     "ja", "jo", "nei", "neida", "jada", "ok", "okei", "åh", "aha", "huff",
+                     "hei", "altså", "liksom", "nja", "tja", "ehh"})
 # Abbreviations that name no one.
 COMMON_ACRONYMS = frozenset({"tv", "pc", "ol", "vm", "nm", "em", "bnp", "dna", "cd", "dvd",
                              "ok", "id", "it", "pr", "hr", "sms", "pdf", "gps", "cv", "mva",
@@ -79,7 +83,7 @@ class NameRecognizer:
             return None
         word = _bare(tok.text)
         low = word.lower()
-        if low in GENERIC_SERVICES:
+        if low in GENERIC_SERVICES or low in FILLERS:
             return None
         nxt = tokens[i + 1] if i + 1 < len(tokens) else None
         next_is_name = nxt is not None and nxt.capitalised and not _is_derived(nxt.text)

@@ -18,7 +18,7 @@ def available() -> bool:
     except ImportError:
         return False
     model_dir = getattr(ner, "MODEL_DIR", None)
-    return model_dir is not None and (model_dir / "meta.json").exists()
+    return model_dir is not None and (model_dir / "config.cfg").is_file()
 
 
 @lru_cache(maxsize=1)

@@ -1,0 +1,282 @@
+"""Anonymise a Transcript: detect, decide (threshold, actions, review decisions), replace.
+
+Every segment's text and words are rewritten so that no character of a redacted span
+survives: a word that overlaps a redaction is merged with the other words it overlaps into one
+word carrying the replacement. Redactions record offsets in the anonymised text. Review items
+record offsets in the raw segment text, which is what review decisions refer to; their text
+is still in the anonymised transcript, since they were not redacted."""
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass
+
+from anonymise import gazetteers
+from anonymise.options import AnonymiseOptions
+from anonymise.recognizers.names import FILLERS
+from anonymise.pseudonyms import LABELS, Pseudonyms, label_name
+from anonymise.span import INDIRECT_CATEGORIES, NAME_CATEGORIES, Span
+from anonymise.tokens import tokenise
+from kodeklar.transcript import Redaction, ReviewItem, Segment, Transcript, Word
+
+REDACTED = "[…]"
+GENERIC = {"PERSON": "en person", "PLACE": "et sted", "ORGANISATION": "en organisasjon",
+           "DATE": "en dato", "OCCUPATION": "et yrke", "DIAGNOSIS": "en diagnose"}
+NUMBER_RE = re.compile(r"\d[\d .,:/-]*\d|\d")
+
+
+@dataclass
+class Cut:
+    """One replacement in one segment's raw text."""
+    start: int
+    end: int
+    category: str
+    replacement: str
+    detector: str
+    score: float
+    decided_by: str = "rule"
+
+
+def replacement(span: Span, text: str, options: AnonymiseOptions, pseudonyms: Pseudonyms) -> str:
+    original = text[span.start:span.end]
+    action = options.action(span.category)
+    if action == "redact":
+        return REDACTED
+    if action == "generalise":
+        return generalise(span.category, original)
+    entity = pseudonyms.number(pseudonyms.link(span.category, original))
+    if action == "surrogate":
+        return pseudonyms.surrogate_text(entity, original)
+    return entity.label
+
+
+def generalise(category: str, original: str) -> str:
+    if category == "PLACE":
+        kommune = gazetteers.kommuner().get(original.lower())
+        if kommune:
+            return f"en kommune i {kommune[1]}"
+        if original.lower() in gazetteers.fylker():
+            return "et fylke"
+    if category == "AGE":
+        digits = re.search(r"\d+", original)
+        if digits:
+            return f"i {int(digits.group()) // 10 * 10}-årene"
+    return GENERIC.get(category, f"[{label_name(category)}]")
+
+
+def _propagation_spans(text: str, names: dict[str, str]) -> list[Span]:
+    """Mentions of names found elsewhere in the recording or the project: a name the rules
+    caught once ("Diarra sa") is caught where it opens a sentence too."""
+    if not names:
+        return []
+    pattern = r"(?<!\w)(?:" + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)) \
+        + r")s?(?!\w)"
+    return [Span(m.start(), m.end(), names[m.group().removesuffix("s")
+                                            if m.group() not in names else m.group()],
+                 0.8, "propagation", "the same name was redacted elsewhere in the project")
+            for m in re.finditer(pattern, text)]
+
+
+def _review_extra(text: str, covered: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
+    """Numbers and unknown capitalised words that no recognizer took: worth a human look."""
+    def free(a: int, b: int) -> bool:
+        return not any(a < e and s < b for s, e in covered)
+
+    found = [(m.start(), m.end(), "number") for m in NUMBER_RE.finditer(text)
+             if len(re.sub(r"\D", "", m.group())) >= 3 and free(m.start(), m.end())]
+    for t in tokenise(text):
+        if t.is_word and t.capitalised and free(t.start, t.end) and \
+                t.text.lower() not in FILLERS and gazetteers.name_likelihood(t.text) is None:
+            found.append((t.start, t.end, "capitalised"))
+    return found
+
+
+def _collect_names(transcript: Transcript, detected: dict[int, list[Span]],
+                   options: AnonymiseOptions, pseudonyms: Pseudonyms) -> dict[str, str]:
+    """name as written -> category, for every name redacted in this recording or known to
+    the project's registry."""
+    names: dict[str, str] = {}
+    for entity in pseudonyms.entities:
+        if entity.category in NAME_CATEGORIES:
+            for n in entity.names:
+                names.setdefault(n.title(), entity.category)
+    for seg in transcript.segments:
+        for s in detected[seg.id]:
+            if s.category in NAME_CATEGORIES and s.score >= options.threshold:
+                start, end = (s.place_start, s.place_end) if s.place_start is not None \
+                    else (s.start, s.end)
+                names.setdefault(seg.text[start:end], "PLACE" if s.place_start is not None
+                                 else s.category)
+    keep = {k.lower() for k in options.keep}
+    return {n: c for n, c in names.items() if len(n) >= 3 and n.lower() not in keep}
+
+
+def _decide(seg: Segment, spans: list[Span], options: AnonymiseOptions,
+            pseudonyms: Pseudonyms) -> tuple[list[Cut], list[tuple[int, int, str, Span | None]]]:
+    """Split one segment's spans into cuts (redactions) and review candidates."""
+    cuts, candidates = [], []
+    for s in sorted(spans, key=lambda s: s.start):
+        indirect = s.category in INDIRECT_CATEGORIES
+        if options.action(s.category) == "keep":
+            continue
+        if s.score < options.threshold or (indirect and not options.redact_indirect):
+            candidates.append((s.start, s.end, s.category.lower() if indirect else "low_score", s))
+            continue
+        if s.place_start is not None:
+            # keep the type of service, pseudonymise its place: "NAV [STED-1]"
+            s = Span(s.place_start, s.place_end, "PLACE", s.score, s.detector, s.reason)
+        cuts.append(Cut(s.start, s.end, s.category,
+                        replacement(s, seg.text, options, pseudonyms), s.detector, s.score))
+    covered = [(c.start, c.end) for c in cuts] + [(a, b) for a, b, _, _ in candidates]
+    candidates += [(a, b, kind, None) for a, b, kind in _review_extra(seg.text, covered)]
+    return cuts, candidates
+
+
+def _apply_decisions(seg: Segment, decisions: list, cuts: list[Cut], candidates: list,
+                     options: AnonymiseOptions, pseudonyms: Pseudonyms, kept: list[dict]):
+    for d in decisions:
+        if d.segment != seg.id or d.char_end > len(seg.text):
+            continue
+        where = (d.char_start, d.char_end)
+        candidates[:] = [c for c in candidates if (c[0], c[1]) != where]
+        if d.decision == "keep":
+            cuts[:] = [c for c in cuts if (c.start, c.end) != where]
+            kept.append({"segment": seg.id, "char_start": d.char_start, "char_end": d.char_end,
+                         "kind": d.kind})
+        elif not any(c.start < d.char_end and d.char_start < c.end for c in cuts):
+            category = d.kind.upper() if d.kind.upper() in LABELS else "PERSON"
+            span = Span(d.char_start, d.char_end, category, 1.0, "review", "a human decided")
+            cuts.append(Cut(d.char_start, d.char_end, category,
+                            replacement(span, seg.text, options, pseudonyms), "review", 1.0,
+                            "human"))
+    cuts.sort(key=lambda c: c.start)
+
+
+def anonymise_transcript(transcript: Transcript, options: AnonymiseOptions,
+                         pseudonyms: Pseudonyms, decisions: list | None = None) -> Transcript:
+    """A new, anonymised Transcript; `pseudonyms` gains the entities met. The input is not
+    modified."""
+    from anonymise.recognizers import ner
+    from anonymise.registry import analyze, recognizers
+
+    options.check()
+    result = Transcript.from_dict(transcript.to_dict())
+    detected = {seg.id: analyze(seg.text, options) for seg in result.segments}
+    names = _collect_names(result, detected, options, pseudonyms)
+    mine = [d for d in decisions or [] if d.applies_to(result.source.name)]
+
+    # link people with full names first, so "Kari" joins "Kari Nordmann" whatever the order
+    for seg in result.segments:
+        for s in detected[seg.id]:
+            original = seg.text[s.start:s.end]
+            if s.category == "PERSON" and len(original.split()) > 1:
+                pseudonyms.link("PERSON", original)
+
+    kept: list[dict] = []
+    review: list[ReviewItem] = []
+    redactions: list[Redaction] = []
+    for seg in result.segments:
+        spans = detected[seg.id]
+        spans += [p for p in _propagation_spans(seg.text, names)
+                  if not any(p.overlaps(s) for s in spans)]
+        cuts, candidates = _decide(seg, spans, options, pseudonyms)
+        _apply_decisions(seg, mine, cuts, candidates, options, pseudonyms, kept)
+        for a, b, kind, s in sorted(candidates, key=lambda c: c[0]):
+            review.append(ReviewItem(f"C{len(review) + 1}", seg.id, a, b, *_times(seg, a, b),
+                                     kind, s.category if s else "", s.detector if s else "",
+                                     round(s.score, 3) if s else 0.0))
+        for cut, (a, b, t0, t1) in zip(cuts, _rewrite(seg, cuts)):
+            redactions.append(Redaction(f"R{len(redactions) + 1}", seg.id, a, b, t0, t1,
+                                        cut.category, cut.replacement, cut.detector,
+                                        round(min(cut.score, 1.0), 3), cut.decided_by))
+    result.redactions = redactions
+    result.review = review
+    result.anonymised = True
+    used = recognizers(options)
+    result.provenance.stages["anonymise"] = {
+        "options": options.as_params(),
+        "recognizers": [r.name for r in used],
+        "ner_model_sha256": ner.model_sha256() if any(r.name == "ner" for r in used) else None,
+        "human_kept": kept,
+        "created": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+    }
+    return result
+
+
+def _word_offsets(seg: Segment) -> list[tuple[int, int]] | None:
+    """Each word's [start, end) in the segment text (a word's leading space included), or None
+    when the words do not join to the text."""
+    joined = "".join(w.text for w in seg.words)
+    if not seg.words or joined.strip() != seg.text:
+        return None
+    pos = -(len(joined) - len(joined.lstrip()))
+    offsets = []
+    for w in seg.words:
+        offsets.append((pos, pos + len(w.text)))
+        pos += len(w.text)
+    return offsets
+
+
+def _times(seg: Segment, a: int, b: int) -> tuple[float, float]:
+    offsets = _word_offsets(seg)
+    hit = [w for w, (ws, we) in zip(seg.words, offsets or []) if ws < b and a < we]
+    if not hit:
+        return seg.start, seg.end
+    return hit[0].start, hit[-1].end
+
+
+def _replace(text: str, cuts: list[Cut], offset: int = 0) -> tuple[str, list[tuple[int, int]]]:
+    """`text` with the cuts applied (cut offsets shifted by `offset`), and where each
+    replacement landed."""
+    out, last, where = "", 0, []
+    for c in cuts:
+        out += text[last:c.start - offset]
+        where.append((len(out), len(out) + len(c.replacement)))
+        out += c.replacement
+        last = c.end - offset
+    return out + text[last:], where
+
+
+def _rewrite(seg: Segment, cuts: list[Cut]) -> list[tuple[int, int, float, float]]:
+    """Apply the cuts to the segment's text and words; return each cut's offsets in the new
+    text and its time."""
+    times = [_times(seg, c.start, c.end) for c in cuts]
+    offsets = _word_offsets(seg)
+    text, where = _replace(seg.text, cuts)
+    if offsets is None:
+        # words that do not match the text: replace what they share with a cut wholesale
+        originals = [(seg.text[c.start:c.end], c.replacement) for c in cuts]
+        for w in seg.words:
+            for original, repl in originals:
+                core = w.text.strip()
+                if core and (core in original or original in w.text):
+                    w.text = w.text[:len(w.text) - len(w.text.lstrip())] + repl
+    else:
+        words: list[Word] = []
+        i = 0
+        while i < len(seg.words):
+            ws, we = offsets[i]
+            mine = [c for c in cuts if ws < c.end and c.start < we]
+            if not mine:
+                words.append(seg.words[i])
+                i += 1
+                continue
+            # merge every word the cuts touch, so no part of an original survives
+            j = i
+            while True:
+                mine = [c for c in cuts if ws < c.end and c.start < offsets[j][1]]
+                last = max(k for k in range(i, len(seg.words))
+                           if any(offsets[k][0] < c.end and c.start < offsets[k][1]
+                                  for c in mine))
+                if last == j:
+                    break
+                j = last
+            group = seg.words[i:j + 1]
+            raw = "".join(w.text for w in group)
+            new, _ = _replace(raw, mine, offset=ws)
+            words.append(Word(group[0].start, group[-1].end, new, min(w.p for w in group),
+                              group[0].speaker))
+            i = j + 1
+        seg.words = words
+    seg.text = text
+    return [(a, b, t0, t1) for (a, b), (t0, t1) in zip(where, times)]
