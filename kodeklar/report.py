@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from kodeklar.timefmt import clock
-from kodeklar.transcript import Redaction, Segment, Transcript, write_atomic
+from kodeklar.transcript import Redaction, ReviewItem, Segment, Transcript, write_atomic
 
 REVIEW_COLUMNS = ["recording", "segment", "char_start", "char_end", "kind", "time", "speaker",
                   "text", "decision"]
@@ -28,7 +28,7 @@ REVIEW_FIELDS = ["id", "segment", "start", "end", "time", "speaker", "kind", "te
                  "category", "detector", "score"]
 
 BATCH_FIELDS = ["recording", "status", "error", "duration", "redactions", "by_category",
-                "human_decisions", "review", "key_file"]
+                "human_redacted", "human_kept", "review"]
 
 VOICE_NOTE = ("Stemmen i lydopptaket er fortsatt en personopplysning: en person kan kjennes "
               "igjen på stemmen, også i lydfilen der navn og steder er erstattet med pipetone "
@@ -49,30 +49,76 @@ def _speaker(transcript: Transcript, segments: dict[int, Segment], seg_id: int) 
     return transcript.speaker_label(seg.speaker) if seg else ""
 
 
-def _review_rows(transcript: Transcript, segments: dict[int, Segment]) -> list[dict[str, Any]]:
+def _words_in(seg: Segment, start: float, end: float) -> str:
+    """The text of the words whose middle falls in [start, end]."""
+    return "".join(w.text for w in seg.words if start <= (w.start + w.end) / 2 <= end).strip()
+
+
+def _review_text(seg: Segment, item: ReviewItem, redactions: list[Redaction]) -> str:
+    """A review candidate's text, taken from the anonymised segment.
+
+    Review offsets index the raw segment text (so that decisions apply on a re-run). They
+    hold in the anonymised text before the segment's first replacement; after one, the
+    shift is unknown here, and the words at the candidate's time are taken instead."""
+    if all(r.char_start >= item.char_end for r in redactions):
+        return seg.text[item.char_start:item.char_end]
+    words = _words_in(seg, item.start, item.end)
+    trimmed = words.strip(".,;:!?«»\"'()")
+    return trimmed if len(trimmed) == item.char_end - item.char_start else words
+
+
+def _review_rows(transcript: Transcript) -> list[dict[str, Any]]:
+    segments = {s.id: s for s in transcript.segments}
     rows = []
     for c in sorted(transcript.review, key=lambda c: (c.start, c.id)):
         seg = segments.get(c.segment)
+        in_seg = [r for r in transcript.redactions if r.segment == c.segment]
         rows.append({"id": c.id, "segment": c.segment, "char_start": c.char_start,
                      "char_end": c.char_end, "start": c.start, "end": c.end,
                      "time": clock(c.start, 1),
                      "speaker": _speaker(transcript, segments, c.segment), "kind": c.kind,
-                     "text": seg.text[c.char_start:c.char_end] if seg else "",
+                     "text": _review_text(seg, c, in_seg) if seg else "",
                      "category": c.category, "detector": c.detector, "score": c.score})
     return rows
 
 
+def _anonymise_stage(transcript: Transcript) -> dict[str, Any]:
+    stage = transcript.provenance.stages.get("anonymise")
+    return stage if isinstance(stage, dict) else {}
+
+
+def summary(transcript: Transcript) -> dict[str, Any]:
+    """The counts of one recording: small, JSON-ready, kept in the batch manifest and
+    summed up by `write_batch_report`."""
+    reds = transcript.redactions
+    return {"recording": transcript.source.name,
+            "duration": transcript.source.duration,
+            "redactions": len(reds),
+            "by_category": dict(Counter(r.category for r in reds).most_common()),
+            "by_detector": dict(Counter(r.detector for r in reds).most_common()),
+            "human_redacted": sum(1 for r in reds if r.decided_by == "human"),
+            "human_kept": len(_anonymise_stage(transcript).get("human_kept") or []),
+            "review": len(transcript.review)}
+
+
 def build_report(transcript: Transcript, *, key_file: str | None, settings: dict,
                  audio_spans: list[tuple[float, float]] | None = None) -> dict[str, Any]:
-    """The report of one recording as plain data: what the JSON file holds, and what
-    `write_batch_report` summarises."""
+    """The report of one recording as plain data, as the JSON file holds it. The redacted
+    audio's spans come from `audio_spans`, else from what the pipeline recorded in the
+    anonymise stage's provenance."""
     segments = {s.id: s for s in transcript.segments}
     redactions = [{"id": r.id, "segment": r.segment, "start": r.start, "end": r.end,
                    "time": clock(r.start, 1), "speaker": _speaker(transcript, segments, r.segment),
                    "category": r.category, "replacement": r.replacement, "detector": r.detector,
                    "score": r.score, "decided_by": r.decided_by}
                   for r in sorted(transcript.redactions, key=lambda r: (r.start, r.id))]
-    review = _review_rows(transcript, segments)
+    stage = _anonymise_stage(transcript)
+    if audio_spans is None:
+        audio_spans = (stage.get("redacted_audio") or {}).get("spans") or []
+    kept = [{"segment": k.get("segment"), "kind": k.get("kind", ""),
+             "speaker": _speaker(transcript, segments, k.get("segment")),
+             "time": clock(segments[k["segment"]].start) if k.get("segment") in segments else ""}
+            for k in stage.get("human_kept") or []]
     p = transcript.provenance
     return {
         "report": "kodeklar.redaction-report/1",
@@ -80,14 +126,11 @@ def build_report(transcript: Transcript, *, key_file: str | None, settings: dict
         "generated": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "source": {"sha256": transcript.source.sha256, "duration": transcript.source.duration},
         "anonymised": transcript.anonymised,
-        "counts": {"redactions": len(redactions),
-                   "by_category": dict(Counter(r["category"] for r in redactions).most_common()),
-                   "by_detector": dict(Counter(r["detector"] for r in redactions).most_common()),
-                   "by_decided_by": dict(Counter(r["decided_by"] for r in redactions)),
-                   "review": len(review)},
+        "summary": summary(transcript),
         "redactions": redactions,
-        "review": review,
-        "audio_redactions": [{"start": s, "end": e} for s, e in audio_spans or []],
+        "human_kept": kept,
+        "review": _review_rows(transcript),
+        "audio_redactions": [{"start": s, "end": e} for s, e in audio_spans],
         "key_file": key_file,
         "provenance": {"tool": p.tool, "created": p.created, "engine": p.engine,
                        "model": p.model, "model_sha256": p.model_sha256, "params": p.params,
@@ -114,44 +157,43 @@ def write_report(transcript: Transcript, out_dir: Path, basename: str, *, key_fi
 
 
 def write_batch_report(reports: list[dict], out_dir: Path) -> list[Path]:
-    """The batch summary: one row per recording from `build_report` dicts (a dict with
-    `recording` and `error` stands for a recording that failed)."""
+    """The batch summary, `batch-report.html/.json/.csv`: one row per recording, from
+    `summary()` dicts, which may also carry `name`, `status` and `error` (a failed
+    recording has no counts)."""
     rows = []
     for r in reports:
-        c = r.get("counts", {})
-        rows.append({"recording": r.get("recording", ""),
-                     "status": "feilet" if r.get("error") else "ferdig",
+        failed = bool(r.get("error")) or r.get("status") == "failed"
+        rows.append({"recording": r.get("name") or r.get("recording", ""),
+                     "status": r.get("status") or ("failed" if failed else "done"),
                      "error": r.get("error", ""),
-                     "duration": clock(r["source"]["duration"]) if "source" in r else "",
-                     "redactions": c.get("redactions", ""),
+                     "duration": clock(r["duration"]) if "duration" in r else "",
+                     "redactions": r.get("redactions", ""),
                      "by_category": "; ".join(f"{k}: {v}"
-                                              for k, v in c.get("by_category", {}).items()),
-                     "human_decisions": c.get("by_decided_by", {}).get("human", 0) if c else "",
-                     "review": c.get("review", ""),
-                     "key_file": r.get("key_file") or ""})
+                                              for k, v in r.get("by_category", {}).items()),
+                     "human_redacted": r.get("human_redacted", ""),
+                     "human_kept": r.get("human_kept", ""),
+                     "review": r.get("review", "")})
     totals = Counter()
     for r in reports:
-        totals.update(r.get("counts", {}).get("by_category", {}))
-    summary = {"report": "kodeklar.batch-report/1",
-               "generated": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-               "recordings": len(reports),
-               "failed": sum(1 for r in rows if r["status"] == "feilet"),
-               "redactions": sum(r["redactions"] or 0 for r in rows),
-               "by_category": dict(totals.most_common()),
-               "review": sum(r["review"] or 0 for r in rows),
-               "rows": rows}
+        totals.update(r.get("by_category", {}))
+    data = {"report": "kodeklar.batch-report/1",
+            "generated": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "recordings": len(reports),
+            "failed": sum(1 for r in reports if r.get("error") or r.get("status") == "failed"),
+            "redactions": sum(r.get("redactions", 0) for r in reports),
+            "by_category": dict(totals.most_common()),
+            "review": sum(r.get("review", 0) for r in reports),
+            "rows": rows}
     out_dir = Path(out_dir)
-    return [write_atomic(out_dir / "batch-report.html", _batch_html(summary)),
-            write_atomic(out_dir / "batch-report.json", _json(summary)),
+    return [write_atomic(out_dir / "batch-report.html", _batch_html(data)),
+            write_atomic(out_dir / "batch-report.json", _json(data)),
             write_atomic(out_dir / "batch-report.csv", _csv(BATCH_FIELDS, rows))]
 
 
 def write_review_sheet(transcript: Transcript, out_path: Path, recording: str) -> Path:
     """A CSV of the residual-risk candidates with an empty `decision` column, for a human
     to fill with `redact` or `keep`; `anonymise.decisions.load` reads it back."""
-    segments = {s.id: s for s in transcript.segments}
-    rows = [{**c, "recording": recording, "decision": ""}
-            for c in _review_rows(transcript, segments)]
+    rows = [{**c, "recording": recording, "decision": ""} for c in _review_rows(transcript)]
     return write_atomic(out_path, _csv(REVIEW_COLUMNS, rows))
 
 
@@ -182,7 +224,7 @@ def originals(anonymised: Transcript, raw: Transcript) -> dict[str, tuple[str, s
             if r.id in by_text:
                 found[r.id] = (by_text[r.id], "text")
             else:
-                words = _by_time(raw_seg, r)
+                words = _words_in(raw_seg, r.start, r.end)
                 found[r.id] = (words, "time") if words else ("", "not found")
     return found
 
@@ -208,10 +250,6 @@ def _by_text(seg: Segment | None, reds: list[Redaction], raw_text: str) -> dict[
         if not (touches_previous or touches_next):
             out[r.id] = match.group(i + 1)
     return out
-
-
-def _by_time(seg: Segment, r: Redaction) -> str:
-    return "".join(w.text for w in seg.words if r.start <= (w.start + w.end) / 2 <= r.end).strip()
 
 
 def write_originals_report(anonymised: Transcript, raw: Transcript, out_dir: Path,
@@ -294,7 +332,7 @@ def _page(title: str, body: str) -> str:
 
 
 def _report_html(d: dict) -> str:
-    c = d["counts"]
+    c = d["summary"]
     p = d["provenance"]
     parts = [f"<h1>Anonymiseringsrapport: {_e(d['recording'])}</h1>",
              f"<p>Laget {_e(d['generated'])} av {_e(p['tool'])}.</p>"]
@@ -305,7 +343,8 @@ def _report_html(d: dict) -> str:
         ["Varighet", clock(d["source"]["duration"])],
         ["SHA-256 for lydfilen", d["source"]["sha256"]],
         ["Erstatninger i teksten", c["redactions"]],
-        ["Avgjort av et menneske", c["by_decided_by"].get("human", 0)],
+        ["Erstattet etter manuell vurdering", c["human_redacted"]],
+        ["Beholdt etter manuell vurdering", c["human_kept"]],
         ["Til manuell kontroll", c["review"]]]))
     parts += ["<h2>Erstatninger per kategori</h2>",
               _table(["Kategori", "Antall"], [[k, v] for k, v in c["by_category"].items()], {1}),
@@ -320,6 +359,11 @@ def _report_html(d: dict) -> str:
                        r["detector"], f"{r['score']:.2f}",
                        "menneske" if r["decided_by"] == "human" else "regel"]
                       for r in d["redactions"]], {6}),
+              "<h2>Beholdt etter manuell vurdering</h2>",
+              "<p>Kandidater et menneske har vurdert og valgt å beholde i teksten.</p>",
+              _table(["Segment", "Tid", "Taler", "Type"],
+                     [[k["segment"], k["time"], k["speaker"], k["kind"]]
+                      for k in d["human_kept"]]),
               "<h2>Til manuell kontroll (restrisiko)</h2>",
               "<p>Tekst som står igjen i den anonymiserte transkripsjonen og som kan peke ut en "
               "person. Et menneske må vurdere hvert punkt (gjennomgangsarket: "
@@ -359,9 +403,10 @@ def _batch_html(s: dict) -> str:
              _table(["Kategori", "Antall"], [[k, v] for k, v in s["by_category"].items()], {1}),
              "<h2>Opptak</h2>",
              _table(["Opptak", "Status", "Varighet", "Erstatninger", "Per kategori",
-                     "Avgjort av menneske", "Til kontroll", "Koblingsnøkkel", "Feil"],
+                     "Erstattet etter vurdering", "Beholdt etter vurdering", "Til kontroll",
+                     "Feil"],
                     [[r["recording"], r["status"], r["duration"], r["redactions"],
-                      r["by_category"], r["human_decisions"], r["review"], r["key_file"],
-                      r["error"]] for r in s["rows"]], {3, 5, 6}),
+                      r["by_category"], r["human_redacted"], r["human_kept"], r["review"],
+                      r["error"]] for r in s["rows"]], {3, 5, 6, 7}),
              "<h2>Lyd og stemme</h2>", f'<p class="note">{_e(VOICE_NOTE)}</p>']
     return _page("Samlerapport", "\n".join(parts))

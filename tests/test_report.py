@@ -52,9 +52,12 @@ def test_report_lists_every_redaction_and_no_original(anon, tmp_path):
                   "time": "00:00:06.3", "speaker": "Informant", "category": "PERSON",
                   "replacement": "[PERSON-1]", "detector": "ner", "score": 0.97,
                   "decided_by": "rule"}
-    assert data["counts"]["by_category"] == {"PERSON": 3, "STED": 2, "TELEFON": 1}
-    assert data["counts"]["by_detector"] == {"ner": 2, "gazetteer": 2, "regex": 1, "review": 1}
-    assert data["counts"]["by_decided_by"] == {"rule": 5, "human": 1}
+    assert data["summary"] == {"recording": "intervju-01", "duration": 34.0, "redactions": 6,
+                               "by_category": {"PERSON": 3, "STED": 2, "TELEFON": 1},
+                               "by_detector": {"ner": 2, "gazetteer": 2, "regex": 1, "review": 1},
+                               "human_redacted": 1, "human_kept": 1, "review": 3}
+    assert data["human_kept"] == [{"segment": 1, "kind": "date", "speaker": "Intervjuer",
+                                   "time": "00:00:00"}]
     assert [(c["kind"], c["text"], c["speaker"]) for c in data["review"]] == [
         ("occupation", "sykepleier", "Informant"), ("number", "tolv år", "Informant"),
         ("low_score", "Tromsø", "Intervjuer")]
@@ -84,18 +87,28 @@ def test_report_escapes_html(anon, tmp_path):
     assert "Ingen koblingsnøkkel" in page
 
 
+def test_report_takes_audio_spans_from_provenance(anon, tmp_path):
+    anon.provenance.stages["anonymise"]["redacted_audio"] = {"mode": "beep",
+                                                             "spans": [[6.18, 7.62]]}
+    data = report.build_report(anon, key_file=None, settings={})
+    assert data["audio_redactions"] == [{"start": 6.18, "end": 7.62}]
+
+
 def test_batch_report(anon, tmp_path):
-    one = report.build_report(anon, key_file="k.key", settings={})
-    failed = {"recording": "intervju-02", "error": "cannot decode audio"}
+    # as the batch passes them: summary() plus the name and status of each recording
+    one = report.summary(anon) | {"name": "intervju-01", "status": "done"}
+    failed = {"name": "intervju-02", "status": "failed"}
+    json.dumps(one)  # kept in the manifest
     paths = report.write_batch_report([one, failed], tmp_path)
     assert [p.name for p in paths] == ["batch-report.html", "batch-report.json", "batch-report.csv"]
     data = json.loads(paths[1].read_text(encoding="utf-8"))
     assert (data["recordings"], data["failed"], data["redactions"], data["review"]) == (2, 1, 6, 3)
     assert data["by_category"] == {"PERSON": 3, "STED": 2, "TELEFON": 1}
     rows = _rows(paths[2])
-    assert rows[0]["recording"] == "intervju-01" and rows[0]["status"] == "ferdig"
+    assert rows[0]["recording"] == "intervju-01" and rows[0]["status"] == "done"
     assert rows[0]["by_category"] == "PERSON: 3; STED: 2; TELEFON: 1"
-    assert rows[1]["status"] == "feilet" and rows[1]["error"] == "cannot decode audio"
+    assert (rows[0]["human_redacted"], rows[0]["human_kept"], rows[0]["review"]) == ("1", "1", "3")
+    assert rows[1]["status"] == "failed" and rows[1]["redactions"] == ""
     assert "intervju-02" in paths[0].read_text(encoding="utf-8")
 
 
@@ -131,7 +144,7 @@ def test_originals_of_touching_replacements_use_times(anon, raw):
     assert found["R4"] == ("Bergen.", "time")
 
 
-def test_review_sheet_round_trips_its_columns(anon, tmp_path):
+def test_review_sheet_round_trips_its_columns(anon, raw, tmp_path):
     path = report.write_review_sheet(anon, tmp_path / "intervju-01.review.csv", "intervju-01")
     with open(path, encoding="utf-8-sig", newline="") as f:
         reader = csv.DictReader(f)
@@ -143,10 +156,22 @@ def test_review_sheet_round_trips_its_columns(anon, tmp_path):
               for r in rows}
     for item in anon.review:
         row = by_key[(item.segment, item.char_start, item.char_end, item.kind)]
-        seg = next(s for s in anon.segments if s.id == item.segment)
+        # review offsets index the raw text; the sheet shows the same words
+        seg = next(s for s in raw.segments if s.id == item.segment)
         assert row["text"] == seg.text[item.char_start:item.char_end]
         assert row["recording"] == "intervju-01" and row["decision"] == ""
         assert re.fullmatch(r"\d\d:\d\d:\d\d\.\d", row["time"])
+    assert [r["text"] for r in rows] == ["sykepleier", "tolv år", "Tromsø"]
+
+
+def test_review_sheet_is_read_by_the_decisions_loader(anon, tmp_path):
+    decisions = pytest.importorskip("anonymise.decisions")
+    path = report.write_review_sheet(anon, tmp_path / "r.csv", "intervju-01")
+    text = path.read_bytes().decode("utf-8-sig").replace(",\r\n", ",keep\r\n")
+    path.write_bytes(text.encode("utf-8-sig"))  # as Excel saves "CSV UTF-8"
+    loaded = decisions.load(path)
+    assert {(d.segment, d.char_start, d.char_end, d.kind, d.decision) for d in loaded} == {
+        (c.segment, c.char_start, c.char_end, c.kind, "keep") for c in anon.review}
 
 
 def test_csv_cells_are_not_formulas(anon, tmp_path):
