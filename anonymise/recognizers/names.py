@@ -154,6 +154,9 @@ class NameRecognizer:
                     # "Kirke- og kulturdepartementet": the next word is part of the name
                     if j + 1 < len(tokens) and tokens[j + 1].is_word:
                         last = j = j + 1
+                elif word == "." and len(tokens[last].text) == 1 and \
+                        j + 1 < len(tokens) and evidence[j + 1] is not None:
+                    pass  # "Rolf B. Wegner"
                 elif word in CHAIN_PARTICLES and self._particles_before_name(tokens, j, evidence):
                     pass
                 elif word in ("og", "i") and j + 1 < len(tokens) and gazetteers.is_place(

@@ -1,0 +1,146 @@
+"""The recognizers through `anonymise.detect`: names in their Norwegian forms, places,
+institutions, identifiers, and common words that only look like names. NER is switched off
+so that these tests pin down the rules alone."""
+import pytest
+
+import anonymise
+from anonymise import AnonymiseOptions
+from tests.test_identifiers import first_valid, make_mod11
+
+RULES = AnonymiseOptions(use_ner=False)
+
+
+def found(text, options=RULES):
+    return {text[s.start:s.end]: s.category for s in anonymise.detect(text, options=options)}
+
+
+def test_import_is_cheap():
+    import subprocess
+    import sys
+
+    code = "import sys, anonymise; print('spacy' in sys.modules, 'presidio_analyzer' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "False"]
+
+
+def test_every_span_explains_itself():
+    for s in anonymise.detect("Han møtte Kari Nordmann i Halden.", options=RULES):
+        assert s.detector and s.reason and 0 < s.score <= 1
+        assert s.category in s.explain() and s.detector in s.explain()
+
+
+@pytest.mark.parametrize("text, name", [
+    ("Jeg snakket med Kari Nordmann i går.", "Kari Nordmann"),
+    ("Kari Nordmann ringte i går.", "Kari Nordmann"),           # sentence start
+    ("Da kom Anne-Lise inn.", "Anne-Lise"),                     # hyphenated
+    ("Maleriet er av Vincent van Gogh.", "Vincent van Gogh"),   # particle
+    ("Han leste Nordmanns rapport.", "Nordmanns"),              # genitive
+    ("Det var Karis idé.", "Karis"),
+    ("Hun snakket med Rolf B. Wegner.", "Rolf B. Wegner"),      # initial with full stop
+    ("så sa kari at det gikk bra", "kari"),                     # lower case, ASR style
+])
+def test_person_names(text, name):
+    assert found(text).get(name) == "PERSON"
+
+
+@pytest.mark.parametrize("text, place", [
+    ("Hun bor i Halden nå.", "Halden"),
+    ("Vi var på Lillehammer i fjor.", "Lillehammer"),
+    ("Han kommer fra Møre og Romsdal.", "Møre og Romsdal"),
+])
+def test_places(text, place):
+    assert found(text).get(place) == "PLACE"
+
+
+@pytest.mark.parametrize("text", [
+    "Jeg tar to tabletter per dag.",
+    "Per dag får jeg to tabletter.",
+    "Det handler om liv og helse.",
+    "Vi begynte i mai.",
+    "Sola skinte og det var fin dag.",
+    "Jeg fikk time hos legen.",
+])
+def test_common_words_that_look_like_names(text):
+    assert not [c for c in found(text).values() if c in ("PERSON", "PLACE", "ORGANISATION")]
+
+
+def test_spoken_fragment():
+    text = "eh, hun Kari på NAV Halden sa at jeg kunne komme"
+    spans = {text[s.start:s.end]: s for s in anonymise.detect(text, options=RULES)}
+    assert spans["Kari"].category == "PERSON"
+    nav = spans["NAV Halden"]
+    assert nav.category == "ORGANISATION" and nav.detector == "institution"
+    assert text[nav.place_start:nav.place_end] == "Halden"
+    assert "eh" not in spans
+
+
+@pytest.mark.parametrize("text, place", [
+    ("Han gikk til DPS Follo hver uke.", "Follo"),
+    ("Hun var innlagt på Sykehuset Østfold.", "Østfold"),
+    ("Saken gikk til Halden kommune.", "Halden"),
+    ("De jobber i Helse Sør-Øst.", "Sør-Øst"),
+    ("Han ble overført til Vestre Viken HF.", "Vestre Viken"),
+    ("Vi hadde kontakt med barnevernet i Moss.", "Moss"),
+])
+def test_institutions_keep_service_mark_place(text, place):
+    spans = [s for s in anonymise.detect(text, options=RULES) if s.detector == "institution"]
+    assert len(spans) == 1
+    s = spans[0]
+    start, end = (s.place_start, s.place_end) if s.place_start is not None else (s.start, s.end)
+    assert text[start:end] == place
+
+
+def test_identifiers():
+    fnr = first_valid(15, 3, 85)
+    dnr = first_valid(55, 3, 85)
+    orgnr = next(n for b in range(91234560, 91234600)
+                 if (n := make_mod11(str(b), (3, 2, 7, 6, 5, 4, 3, 2))))
+    account = next(n for b in range(1234560000, 1234560100)
+                   if (n := make_mod11(str(b), (5, 4, 3, 2, 7, 6, 5, 4, 3, 2))))
+    account = f"{account[:4]}.{account[4:6]}.{account[6:]}"
+    text = (f"Fødselsnummeret er {fnr}, D-nummer {dnr}, org.nr. {orgnr}, konto {account}, "
+            f"ring +47 912 34 567 eller 22 33 44 55, skriv til ola.n@eksempel.no, "
+            f"adressen er Storgata 12B, 1767 Halden.")
+    got = found(text)
+    assert got[fnr] == "FNR" and got[dnr] == "DNR" and got[orgnr] == "ORGNR"
+    assert got[account] == "ACCOUNT"
+    assert got["+47 912 34 567"] == "PHONE" and got["22 33 44 55"] == "PHONE"
+    assert got["ola.n@eksempel.no"] == "EMAIL"
+    assert got["Storgata 12B"] == "ADDRESS"
+    assert got["1767 Halden"] == "POSTCODE"
+
+
+def test_invalid_numbers_are_not_identifiers():
+    fnr = first_valid(15, 3, 85)
+    wrong = fnr[:10] + str((int(fnr[10]) + 1) % 10)
+    assert "FNR" not in found(f"Nummeret {wrong} er feil.").values()
+    assert not found("Det var i 2019 og 2020 at vi flyttet.")
+
+
+def test_indirect_identifiers():
+    got = found("Jeg er 34 år og jobber som sykepleier, fikk diagnosen schizofreni 12. mai 2019.")
+    assert got["er 34 år"] == "AGE"
+    assert got["sykepleier"] == "OCCUPATION"
+    assert got["schizofreni"] == "DIAGNOSIS"
+    assert got["12. mai 2019"] == "DATE"
+
+
+def test_known_names_fuzzy():
+    options = AnonymiseOptions(use_ner=False, known_names=["Kari Nordmann"])
+    got = found("eh og så sa karin ottmann at det var greit", options)
+    assert got.get("karin ottmann") == "PERSON"
+    assert found("nordmanns bil stod der", options).get("nordmanns") == "PERSON"
+
+
+def test_keep_list():
+    options = AnonymiseOptions(use_ner=False, keep=["Halden"])
+    assert "Halden" not in found("Hun bor i Halden nå.", options)
+
+
+def test_national_services_alone_are_kept():
+    assert not found("Jeg fikk brev fra NAV om saken.")
+
+
+def test_threshold_hides_weak_spans():
+    weak = AnonymiseOptions(use_ner=False, threshold=0.95)
+    assert not found("Han møtte Kari i går.", weak)
