@@ -370,7 +370,8 @@ def _report_html(d: dict) -> str:
               "<code>redact</code> eller <code>keep</code>).</p>",
               _table(["ID", "Tid", "Taler", "Type", "Tekst", "Kategori", "Detektor", "Sikkerhet"],
                      [[r["id"], r["time"], r["speaker"], r["kind"], r["text"], r["category"],
-                       r["detector"], f"{r['score']:.2f}"] for r in d["review"]], {7})]
+                       r["detector"], f"{r['score']:.2f}" if r["detector"] else ""]
+                      for r in d["review"]], {7})]
     if d["audio_redactions"]:
         parts += ["<h2>Sensurert lyd</h2>",
                   "<p>I den sensurerte lydfilen er disse tidsrommene erstattet:</p>",
