@@ -102,3 +102,14 @@ def find_media(inputs: list[str | Path]) -> list[Path]:
         else:
             found.append(p)
     return list(dict.fromkeys(found))
+
+
+def probe_duration(path: Path) -> float:
+    """The container's stated duration, without decoding: for progress and ETA only."""
+    import av
+
+    try:
+        with av.open(str(path), metadata_errors="ignore") as container:
+            return (container.duration or 0) / 1_000_000
+    except (OSError, av.error.FFmpegError, UnicodeDecodeError, ValueError):
+        return 0.0

@@ -1,0 +1,3 @@
+from kodeklar.cli import main
+
+main()

@@ -1,0 +1,131 @@
+"""A batch of recordings into one output folder: lock, manifest, progress, summary.
+
+One bad recording is reported in one line and skipped; the others finish. The manifest is
+saved after every recording, so a killed batch resumes where it stopped."""
+from __future__ import annotations
+
+import os
+import time
+import traceback
+from pathlib import Path
+
+from kodeklar import manifest, pipeline
+from kodeklar.transcript import UserError, write_atomic
+
+
+def _console():
+    from rich.console import Console
+
+    return Console(stderr=True)
+
+
+def _progress(console):
+    from rich.progress import (BarColumn, Progress, SpinnerColumn, TextColumn,
+                               TimeElapsedColumn, TimeRemainingColumn)
+
+    return Progress(SpinnerColumn(), TextColumn("{task.description}", style="bold"),
+                    BarColumn(), TextColumn("{task.fields[audio]} audio"),
+                    TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
+                    console=console, transient=True)
+
+
+def clock(seconds: float) -> str:
+    s = int(round(seconds))
+    return f"{s // 3600}:{s % 3600 // 60:02d}:{s % 60:02d}"
+
+
+def prepare_output(out: Path) -> None:
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise UserError(f"cannot create output folder {out} ({e.strerror})") from None
+    if not os.access(out, os.W_OK | os.X_OK):
+        raise UserError(f"output folder {out} is not writable")
+
+
+def run_batch(inputs: list[str], settings: pipeline.Settings) -> int:
+    """Process every recording found in `inputs`. Returns the exit status: 0 if all
+    succeeded, 1 if any failed."""
+    from transcribe import audio
+
+    out = settings.out
+    prepare_output(out)
+    console = _console()
+    with manifest.OutputLock(out):
+        man = manifest.Manifest(out)
+        files = audio.find_media(inputs)
+        if not files:
+            raise UserError("no recordings found in the given paths")
+        run = settings.config.run
+        names = [man.name_for(f, run.keep_names, run.name_prefix) for f in files]
+        man.save()
+        durations = [audio.probe_duration(f) if f.is_file() else 0.0 for f in files]
+        results = []
+        with _progress(console) as progress:
+            total = progress.add_task("all recordings", total=max(sum(durations), 1e-3),
+                                      audio=clock(sum(durations)))
+            done_before = 0.0
+            for f, name, duration in zip(files, names, durations):
+                task = progress.add_task(name, total=max(duration, 1e-3), audio=clock(duration))
+
+                def on_progress(seconds, task=task, base=done_before):
+                    progress.update(task, completed=seconds)
+                    progress.update(total, completed=base + seconds)
+
+                entry = man.recording(name)
+                result = _process_one(f, name, settings, entry, on_progress, console)
+                man.save()
+                results.append(result)
+                done_before += duration
+                progress.update(total, completed=done_before)
+                progress.remove_task(task)
+        _summary(console, results)
+        if any(r.status != "failed" for r in results) and "export" in settings.stages \
+                and settings.config.run.anonymise:
+            from kodeklar import report
+
+            report.write_batch_report([r.report | {"name": r.name, "status": r.status}
+                                       for r in results], out / "reports")
+    return 1 if any(r.status == "failed" for r in results) else 0
+
+
+def _process_one(path: Path, name: str, settings, entry: dict, on_progress, console):
+    try:
+        result = pipeline.process(path, name, settings, entry, on_progress)
+    except UserError as e:
+        # the console shows the user's own path; the manifest only the pseudonymous name
+        console.print(f"[red]kodeklar: error:[/red] {e}", markup=True, highlight=False)
+        entry.update(status="failed", error=str(e).replace(str(path), name), failed=manifest.now())
+        return pipeline.Result(name=name, error=str(e))
+    except MemoryError:
+        console.print(f"[red]kodeklar: error:[/red] {path}: out of memory", highlight=False)
+        entry.update(status="failed", error=f"{name}: out of memory", failed=manifest.now())
+        return pipeline.Result(name=name, error="out of memory")
+    except Exception as e:  # a bug must not end the night's batch
+        log = manifest.private_dir(settings.out, "logs") / f"error-{name}-{int(time.time())}.txt"
+        # the traceback can carry transcript text in messages: private folder only
+        write_atomic(log, traceback.format_exc(), mode=manifest.PRIVATE_FILE_MODE)
+        message = f"{name}: internal error ({type(e).__name__}); details in {log.relative_to(settings.out)}"
+        console.print(f"[red]kodeklar: error:[/red] {message}", highlight=False)
+        entry.update(status="failed", error=message, failed=manifest.now())
+        return pipeline.Result(name=name, error=message)
+    mark = {"done": "[green]✓[/green]", "skipped": "[blue]=[/blue]"}[result.status]
+    console.print(f"{mark} {name}  {clock(result.duration)}  {result.status}", highlight=False)
+    return result
+
+
+def _summary(console, results) -> None:
+    from rich.table import Table
+
+    table = Table(title="kodeklar: summary")
+    for col in ("recording", "audio", "status", "segments", "speakers", "redactions",
+                "to review", "time (s)"):
+        table.add_column(col, justify="left" if col in ("recording", "status") else "right")
+    for r in results:
+        status = {"done": "[green]done[/green]", "skipped": "[blue]already done[/blue]",
+                  "failed": "[red]failed[/red]"}[r.status]
+        table.add_row(r.name, clock(r.duration), status, str(r.segments), str(r.speakers),
+                      str(r.redactions), str(r.review), f"{r.seconds:.1f}")
+    console.print(table)
+    failed = sum(r.status == "failed" for r in results)
+    console.print(f"{len(results) - failed} of {len(results)} recordings ok, {failed} failed")

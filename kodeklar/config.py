@@ -1,0 +1,144 @@
+"""Project configuration: `configs/default.toml`, overridden by a project's TOML file,
+overridden by command-line options. Each TOML table fills one options dataclass by field
+name, so a misspelt key or a wrong type is caught and named, never silently ignored."""
+from __future__ import annotations
+
+import dataclasses
+import tomllib
+import types
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kodeklar.transcript import UserError
+
+DEFAULT_CONFIG = Path(__file__).with_name("default.toml")
+
+
+@dataclass
+class RunOptions:
+    diarise: bool = True
+    anonymise: bool = True
+    channels_as_speakers: bool = False
+    roles: dict[str, str] = field(default_factory=dict)   # {"S1": "Intervjuer"}
+    keep_names: bool = False     # file names often contain the informant's name
+    name_prefix: str = "intervju"
+
+
+@dataclass
+class OutputOptions:
+    formats: list[str] = field(default_factory=lambda: ["json", "txt", "docx", "srt", "vtt"])
+    redact_audio: str = "none"   # none | beep | silence
+    report_include_originals: bool = False
+    key_file: str = ""           # default: OUT/private/key.kodeklar
+
+
+def _sections() -> dict[str, type]:
+    # imported here: each dataclass lives with the stage it configures
+    from anonymise.options import AnonymiseOptions
+    from transcribe.diarize import DiarizeOptions
+    from transcribe.options import TranscribeOptions
+
+    return {"run": RunOptions, "transcribe": TranscribeOptions, "diarise": DiarizeOptions,
+            "anonymise": AnonymiseOptions, "output": OutputOptions}
+
+
+@dataclass
+class Config:
+    sections: dict[str, Any]
+
+    def __getattr__(self, name):
+        try:
+            return self.__dict__["sections"][name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def as_dict(self) -> dict[str, dict]:
+        return {name: dataclasses.asdict(opts) for name, opts in self.sections.items()}
+
+
+def _type_ok(value: Any, hint: Any) -> bool:
+    origin = typing.get_origin(hint)
+    if origin in (typing.Union, types.UnionType):
+        return any(_type_ok(value, h) for h in typing.get_args(hint) if h is not type(None))
+    if hint is bool:
+        return isinstance(value, bool)
+    if hint is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if hint is float:
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    if hint is str:
+        return isinstance(value, str)
+    if origin in (list, tuple):
+        args = [a for a in typing.get_args(hint) if a is not Ellipsis]
+        return isinstance(value, list) and all(_type_ok(v, args[0]) for v in value)
+    if origin is dict:
+        key_t, val_t = typing.get_args(hint)
+        return isinstance(value, dict) and all(
+            _type_ok(k, key_t) and _type_ok(v, val_t) for k, v in value.items())
+    return True
+
+
+def _type_name(hint: Any) -> str:
+    return getattr(hint, "__name__", None) or str(hint).replace("typing.", "")
+
+
+def _apply(cls: type, current: Any, table: dict, where: str) -> Any:
+    hints = typing.get_type_hints(cls)
+    names = {f.name for f in dataclasses.fields(cls)}
+    changes = {}
+    for key, value in table.items():
+        if key not in names:
+            raise UserError(f"{where}: unknown key '{key}' (known: {', '.join(sorted(names))})")
+        if not _type_ok(value, hints[key]):
+            raise UserError(f"{where}: key '{key}' must be {_type_name(hints[key])}, "
+                            f"not {type(value).__name__}")
+        if typing.get_origin(hints[key]) is tuple:
+            value = tuple(value)
+        changes[key] = value
+    return dataclasses.replace(current, **changes)
+
+
+def read_toml(path: Path) -> dict:
+    try:
+        with open(path, "rb") as f:
+            return tomllib.load(f)
+    except FileNotFoundError:
+        raise UserError(f"config {path}: no such file") from None
+    except IsADirectoryError:
+        raise UserError(f"config {path}: is a folder") from None
+    except PermissionError:
+        raise UserError(f"config {path}: cannot read (permission denied)") from None
+    except UnicodeDecodeError:
+        raise UserError(f"config {path}: not UTF-8 text") from None
+    except tomllib.TOMLDecodeError as e:
+        raise UserError(f"config {path}: not valid TOML ({e})") from None
+
+
+def merge(config: Config, data: dict, source: str) -> Config:
+    sections = _sections()
+    updated = dict(config.sections)
+    for name, table in data.items():
+        if name not in sections:
+            raise UserError(f"config {source}: unknown section [{name}] "
+                            f"(known: {', '.join(sections)})")
+        if not isinstance(table, dict):
+            raise UserError(f"config {source}: [{name}] must be a table")
+        updated[name] = _apply(sections[name], updated[name], table, f"config {source} [{name}]")
+    return Config(updated)
+
+
+def load_config(path: str | Path | None = None) -> Config:
+    """The defaults, then the project file at `path` if one is given."""
+    config = Config({name: cls() for name, cls in _sections().items()})
+    config = merge(config, read_toml(DEFAULT_CONFIG), str(DEFAULT_CONFIG.name))
+    if path is not None:
+        config = merge(config, read_toml(Path(path)), str(path))
+    return config
+
+
+def override(config: Config, section: str, **values) -> Config:
+    """Command-line options: only those the user gave (not None) replace the config."""
+    given = {k: v for k, v in values.items() if v is not None}
+    return merge(config, {section: given}, "command line") if given else config

@@ -1,0 +1,230 @@
+"""One recording through the flow: ingest → transcribe → diarise → anonymise → export.
+
+Each expensive stage's result is cached under `OUT/private/cache/` by a hash of its input
+and every parameter that shapes it, so a re-run with a changed name list re-anonymises
+without re-transcribing, and a killed batch resumes where it stopped."""
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from kodeklar import __version__, manifest
+from kodeklar import transcript as tr
+from kodeklar.transcript import Source, Transcript, UserError
+
+TOOL = f"kodeklar {__version__}"
+
+
+def stage_key(*parts) -> str:
+    blob = json.dumps(parts, sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.sha256(blob.encode()).hexdigest()
+
+
+@dataclass
+class Settings:
+    """Everything one batch needs besides the recordings themselves."""
+    config: object                       # kodeklar.config.Config
+    out: Path
+    model: object = None                 # transcribe.models.ModelInfo
+    pseudonyms: object = None            # anonymise.pseudonyms.Pseudonyms
+    key_file: Path | None = None
+    passphrase: str = field(default="", repr=False)
+    decisions: list = field(default_factory=list)
+    decisions_sha256: str = ""
+    stages: tuple[str, ...] = ("transcribe", "diarise", "anonymise", "export")
+
+
+@dataclass
+class Result:
+    name: str
+    status: str = "failed"              # done | skipped | failed
+    duration: float = 0.0
+    seconds: float = 0.0
+    error: str = ""
+    segments: int = 0
+    speakers: int = 0
+    redactions: int = 0
+    review: int = 0
+    report: dict = field(default_factory=dict)
+
+
+def _cached(settings: Settings, key: str, make: Callable[[], Transcript]) -> tuple[Transcript, bool]:
+    path = manifest.private_dir(settings.out, "cache") / f"{key}.json"
+    if path.is_file():
+        try:
+            return tr.load(path), True
+        except UserError:
+            pass  # a damaged cache entry is recomputed, never trusted
+    result = make()
+    tr.write_atomic(path, result.to_json() + "\n", mode=manifest.PRIVATE_FILE_MODE)
+    return result, False
+
+
+def _decisions_for(settings: Settings, name: str) -> list:
+    return [d for d in settings.decisions if d.recording == name]
+
+
+def final_key(settings: Settings, sha256: str) -> str:
+    c = settings.config
+    return stage_key(TOOL, sha256, settings.model.sha256 if settings.model else "",
+                     c.as_dict(), settings.stages, settings.decisions_sha256)
+
+
+def process(path: Path, name: str, settings: Settings, entry: dict,
+            on_progress: Callable[[float], None] | None = None) -> Result:
+    """Run one recording through every stage. Raises UserError with one clean line."""
+    from transcribe import asr, audio
+
+    c = settings.config
+    result = Result(name=name)
+    t0 = time.perf_counter()
+    sha = audio.sha256(path)
+    done_key = final_key(settings, sha)
+    if entry.get("status") == "done" and entry.get("key") == done_key and \
+            all((settings.out / p).is_file() for p in entry.get("outputs", [])):
+        result.status = "skipped"
+        result.duration = entry.get("duration", 0.0)
+        result.report = entry.get("report", {})
+        return result
+    entry.update(sha256=sha, status="running", started=manifest.now(), stages={}, error="")
+    stages = entry["stages"]
+
+    samples = probe = None
+
+    def decoded():
+        nonlocal samples, probe
+        if samples is None:
+            t = time.perf_counter()
+            samples, probe = audio.decode(path)
+            stages["ingest"] = {"seconds": round(time.perf_counter() - t, 2)}
+        return samples
+
+    # transcribe
+    t = time.perf_counter()
+    asr_key = stage_key("transcribe", TOOL, sha, settings.model.sha256, c.transcribe.as_params())
+
+    def run_asr():
+        samples = decoded()
+        source = Source(name=name, sha256=sha, duration=round(probe.duration, 3),
+                        channels=probe.channels, sample_rate=probe.sample_rate)
+        return asr.transcribe(samples, source, c.transcribe, settings.model, TOOL, on_progress)
+
+    transcript, hit = _cached(settings, asr_key, run_asr)
+    stages["transcribe"] = {"key": asr_key, "cached": hit, "seconds": round(time.perf_counter() - t, 2)}
+    result.duration = transcript.source.duration
+
+    # diarise
+    if "diarise" in settings.stages and c.run.diarise:
+        t = time.perf_counter()
+        diar_key = stage_key("diarise", asr_key, dataclasses.asdict(c.diarise),
+                             c.run.channels_as_speakers, c.run.roles)
+        transcript, hit = _cached(settings, diar_key,
+                                  lambda: _diarise(transcript, path, decoded, c))
+        stages["diarise"] = {"key": diar_key, "cached": hit, "seconds": round(time.perf_counter() - t, 2)}
+
+    raw = transcript
+    private_raw = manifest.private_dir(settings.out, "raw") / f"{name}.json"
+    tr.write_atomic(private_raw, raw.to_json() + "\n", mode=manifest.PRIVATE_FILE_MODE)
+    outputs = [str(private_raw.relative_to(settings.out))]
+
+    # anonymise
+    if "anonymise" in settings.stages and c.run.anonymise:
+        import anonymise
+
+        t = time.perf_counter()
+        transcript = anonymise.anonymise_transcript(raw, c.anonymise, settings.pseudonyms,
+                                                    _decisions_for(settings, name))
+        if settings.key_file is not None:
+            from anonymise import keyfile
+
+            keyfile.save(settings.key_file, settings.pseudonyms, settings.passphrase)
+        stages["anonymise"] = {"seconds": round(time.perf_counter() - t, 2)}
+
+    # export
+    if "export" in settings.stages:
+        t = time.perf_counter()
+        outputs += export_all(transcript, raw, path, name, settings, result)
+        stages["export"] = {"seconds": round(time.perf_counter() - t, 2)}
+
+    result.status = "done"
+    result.segments = len(transcript.segments)
+    result.speakers = len(transcript.speakers)
+    result.redactions = len(transcript.redactions)
+    result.review = len(transcript.review)
+    result.seconds = round(time.perf_counter() - t0, 2)
+    entry.update(status="done", key=done_key, finished=manifest.now(), duration=result.duration,
+                 seconds=result.seconds, outputs=outputs, report=result.report,
+                 counts={"segments": result.segments, "speakers": result.speakers,
+                         "redactions": result.redactions, "review": result.review})
+    return result
+
+
+def _diarise(transcript: Transcript, path: Path, decoded, c) -> Transcript:
+    from transcribe import assign, audio, diarize
+
+    if c.run.channels_as_speakers:
+        channels, _ = audio.decode(path, mono=False)
+        if channels.shape[0] < 2:
+            raise UserError(f"{path}: --channels-as-speakers needs a recording with one "
+                            f"channel per speaker, this one has 1 channel")
+        turns = diarize.diarize_channels(channels)
+    else:
+        turns = diarize.diarize(decoded(), c.diarise)
+    return assign.assign_speakers(transcript, turns, c.run.roles)
+
+
+def export_all(transcript: Transcript, raw: Transcript, path: Path, name: str,
+               settings: Settings, result: Result) -> list[str]:
+    """Write every requested format, the reports and the redacted audio. Returns the
+    written paths relative to OUT, for the manifest's completeness check."""
+    from kodeklar import exporters, report
+
+    c = settings.config
+    out = settings.out
+    anonymised = transcript.anonymised
+    # without anonymisation the transcripts hold personal data: owner-only folder
+    folder = out / "anonymised" if anonymised else manifest.make_private(out / "transcripts")
+    folder.mkdir(exist_ok=True)
+    mode = None if anonymised else manifest.PRIVATE_FILE_MODE
+    media = f"{name}{path.suffix.lower()}"
+    written: list[Path] = []
+
+    if anonymised and c.output.redact_audio != "none":
+        from kodeklar import redact_audio
+
+        audio_dir = manifest.private_dir(out, "audio")
+        target = audio_dir / f"{name}.redacted.wav"
+        spans = redact_audio.redact_audio(path, transcript, target, mode=c.output.redact_audio)
+        written.append(target)
+        media = target.name
+        transcript.provenance.stages.setdefault("anonymise", {})["redacted_audio"] = {
+            "mode": c.output.redact_audio, "spans": [[round(a, 2), round(b, 2)] for a, b in spans]}
+
+    for fmt in c.output.formats:
+        p = exporters.export(transcript, fmt, folder, name, media=media)
+        if mode is not None:
+            p.chmod(mode)
+        written.append(p)
+
+    if anonymised:
+        reports = out / "reports"
+        reports.mkdir(exist_ok=True)
+        key_file = str(settings.key_file) if settings.key_file else None
+        paths = report.write_report(transcript, reports, name, key_file=key_file,
+                                    settings=c.as_dict())
+        written += paths
+        review = manifest.private_dir(out, "review") / f"{name}.review.csv"
+        report.write_review_sheet(transcript, review, name)
+        review.chmod(manifest.PRIVATE_FILE_MODE)
+        written.append(review)
+        if c.output.report_include_originals:
+            p = report.write_originals_report(transcript, raw, manifest.private_dir(out, "reports"), name)
+            p.chmod(manifest.PRIVATE_FILE_MODE)
+            written.append(p)
+        result.report = report.summary(transcript)
+    return [str(p.relative_to(out)) for p in written]
