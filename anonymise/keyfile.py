@@ -4,7 +4,8 @@ organisations they stand for.
 Layout (version 1): magic b"KODEKLAR-KEY" | version (1 byte) | scrypt log2(n), r, p (1 byte
 each) | salt (16 bytes) | nonce (12 bytes) | AES-256-GCM ciphertext of the registry's JSON.
 The header is authenticated as associated data, so a tampered header fails like a wrong
-passphrase. The passphrase comes from KODEKLAR_KEY_PASSPHRASE or a prompt, never an argument."""
+passphrase. The CLI takes the passphrase from KODEKLAR_KEY_PASSPHRASE or a prompt, never from
+an argument."""
 from __future__ import annotations
 
 import json
@@ -19,7 +20,6 @@ MAGIC = b"KODEKLAR-KEY"
 VERSION = 1
 HEADER = struct.Struct(f"{len(MAGIC)}sBBBB16s12s")
 SCRYPT_LOG2_N, SCRYPT_R, SCRYPT_P = 15, 8, 1
-PASSPHRASE_ENV = "KODEKLAR_KEY_PASSPHRASE"
 
 
 def _derive(passphrase: str, salt: bytes, log2_n: int, r: int, p: int) -> bytes:
@@ -66,13 +66,3 @@ def load(path: str | os.PathLike, passphrase: str) -> Pseudonyms:
         raise UserError(f"wrong passphrase for key file {path} (or the file is damaged)") from None
     return Pseudonyms.from_dict(json.loads(plain.decode("utf-8")))
 
-
-def passphrase(confirm: bool = False) -> str:
-    """The passphrase from the environment, else from a hidden prompt."""
-    value = os.environ.get(PASSPHRASE_ENV)
-    if value:
-        return value
-    import click
-
-    return click.prompt("Key file passphrase", hide_input=True,
-                        confirmation_prompt=confirm, err=True)

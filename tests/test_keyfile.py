@@ -46,7 +46,3 @@ def test_damaged_and_foreign_files(tmp_path):
     with pytest.raises(UserError, match="no such key file"):
         keyfile.load(tmp_path / "missing", "riktig")
 
-
-def test_passphrase_from_environment(monkeypatch):
-    monkeypatch.setenv(keyfile.PASSPHRASE_ENV, "fra miljøet")
-    assert keyfile.passphrase() == "fra miljøet"
