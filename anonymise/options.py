@@ -10,7 +10,7 @@ ACTIONS = ("label", "surrogate", "generalise", "redact", "keep")
 DEFAULT_ACTIONS = {
     "PERSON": "label", "PLACE": "label", "ORGANISATION": "label",
     "FNR": "label", "DNR": "label", "HNR": "label", "ORGNR": "label", "ACCOUNT": "label",
-    "PHONE": "label", "EMAIL": "label", "ADDRESS": "label", "POSTCODE": "label",
+    "PHONE": "label", "EMAIL": "label", "URL": "label", "ADDRESS": "label", "POSTCODE": "label",
     "AGE": "label", "DATE": "label", "OCCUPATION": "label", "DIAGNOSIS": "label",
 }
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 # Categories that are names: redacted and pseudonymised per entity.
 NAME_CATEGORIES = ("PERSON", "PLACE", "ORGANISATION")
 # Direct identifiers: always redacted.
-IDENTIFIER_CATEGORIES = ("FNR", "DNR", "HNR", "ORGNR", "ACCOUNT", "PHONE", "EMAIL",
+IDENTIFIER_CATEGORIES = ("FNR", "DNR", "HNR", "ORGNR", "ACCOUNT", "PHONE", "EMAIL", "URL",
                          "ADDRESS", "POSTCODE")
 # Indirect identifiers: flagged for review, redacted only when configured.
 INDIRECT_CATEGORIES = ("AGE", "DATE", "OCCUPATION", "DIAGNOSIS")

@@ -13,7 +13,7 @@ from anonymise.tokens import Token
 
 # Names of national services: the type of service is kept (see recognizers/institution.py).
 GENERIC_SERVICES = frozenset({"nav", "dps", "bup", "helse", "hf", "barnevernet", "legevakten",
-                              "legevakt", "folkehelseinstituttet", "helsedirektoratet"})
+                              "legevakt"})
 # Spoken fillers that open many transcript sentences.
 FILLERS = frozenset({"eh", "ehm", "eeh", "øh", "øhm", "æh", "hm", "hmm", "mm", "mhm", "mmm",
                      "ja", "jo", "nei", "neida", "jada", "ok", "okei", "åh", "aha", "huff",
@@ -35,11 +35,20 @@ ORG_SUFFIXES = ("kommune", "tingrett", "lagmannsrett", "byrett", "herredsrett", 
                 "skole", "skule", "universitet", "høgskole", "høgskule", "fengsel", "barnehage",
                 "bibliotek", "museum", "kommunestyre", "bystyre", "sokneråd", "menighet",
                 "departement", "departementet", "direktorat", "direktoratet", "institutt",
-                "senter", "stadion", "klinikk", "forening", "forbund")
+                "senter", "stadion", "klinikk", "forening", "forbund", "råd", "rådet", "bank",
+                "banken", "styre", "styret", "utvalg", "utvalget", "utval", "utvalet", "selskap",
+                "selskapet", "forlag", "hus")
 PLACE_SUFFIXES = ("gate", "gata", "vei", "veien", "veg", "vegen", "plass", "torg", "sentrum",
                   "tinghus", "rådhus", "stasjon", "havn", "bru", "fjord", "fjell")
 PLACE_PREPOSITIONS = frozenset({"i", "på", "fra", "frå", "til", "mot", "ved", "nær",
                                 "utenfor", "utanfor", "rundt", "gjennom", "over", "via"})
+# "Universitetet i Bergen", "Sysselmannen på Svalbard": joined when the word before is formed
+# like the definite noun of an institution and is no gazetteer name ("Kari Nordmann i Oslo"
+# stays two names).
+INNER_PREPOSITIONS = frozenset({"i", "for", "på"})
+INSTITUTION_ENDINGS = ("et", "en", "inga", "ingen")
+# "Det Norske Samlaget", "Den katolske kirke"
+ARTICLES = frozenset({"den", "det"})
 # A lower-case ambiguous name ("per", "liv") is a name after these.
 # A word seen this often in lower case in NorNE train is a common word as well as a name.
 AMBIGUOUS_LOWER_COUNT = 10
@@ -67,6 +76,11 @@ def _is_derived(word: str) -> bool:
     # not: the lower-case part is too short for a noun)
     head, _, tail = word.rpartition("-")
     return bool(head) and tail[:1].islower() and (len(tail) > 2 or head.isupper())
+
+
+def _institution_like(word: str) -> bool:
+    low = word.lower()
+    return len(low) >= 7 and low.endswith(INSTITUTION_ENDINGS) and not _known(word)
 
 
 def _genitive_base(word: str) -> str:
@@ -164,9 +178,21 @@ class NameRecognizer:
                     pass  # "Møre og Romsdal"
                 elif word.endswith(ORG_SUFFIXES + PLACE_SUFFIXES):
                     last = j
+                elif j + 1 < len(tokens) and tokens[j].is_word and \
+                        tokens[j + 1].text.lower().endswith(ORG_SUFFIXES + PLACE_SUFFIXES):
+                    pass  # "Kviteseid gamle kyrkje"
+                elif word == "&" and j + 1 < len(tokens) and evidence[j + 1] is not None:
+                    pass  # "Olsen & Jørgensen"
+                elif word in INNER_PREPOSITIONS and j + 1 < len(tokens) and \
+                        evidence[j + 1] is not None and tokens[j + 1].capitalised and \
+                        _institution_like(tokens[last].text):
+                    pass
                 else:
                     break
                 j += 1
+            if first > 0 and tokens[first - 1].capitalised and \
+                    tokens[first - 1].text.lower() in ARTICLES:
+                first -= 1
             spans.append(self._span(tokens, first, last, evidence))
             i = last + 1
         return spans
@@ -181,6 +207,8 @@ class NameRecognizer:
         words = [t.text.lower() for t in tokens[first:last + 1]]
         prev = tokens[first - 1].text.lower() if first > 0 else ""
         found = [e for e in evidence[first:last + 1] if e is not None]
+        if words[0] in ARTICLES:
+            words = words[1:]
         score, reason = max(found)
         if any(w.endswith(ORG_SUFFIXES) for w in words[1:]) or \
                 any(t.text.isupper() and len(t.text) > 1 for t in tokens[first:last + 1]):

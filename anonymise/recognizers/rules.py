@@ -1,5 +1,5 @@
 """Identifiers and indirect identifiers found by pattern: fødselsnummer (and D-/H-nummer),
-organisasjonsnummer, kontonummer, phone numbers, e-mail, street addresses, postnummer with
+organisasjonsnummer, kontonummer, phone numbers, e-mail, web addresses, street addresses, postnummer with
 poststed, ages, dates, occupations and diagnoses."""
 from __future__ import annotations
 
@@ -51,6 +51,10 @@ RECOGNIZERS = (
                       r"[2-9]\d \d{2} \d{2} \d{2}|[2-9]\d{3} \d{4})(?![\d])",
                       0.85, "Norwegian phone number: 8 digits, optionally +47, grouped"),
     PatternRecognizer("email", "EMAIL", r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", 1.0, "e-mail address"),
+    PatternRecognizer("url", "URL",
+                      r"(?<![\w@.])(?:https?://)?(?:www\.)?[\w-]+(?:\.[\w-]+)*"
+                      r"\.(?:no|com|org|net|se|dk|eu|info|io)\b(?:/[^\s,;]*)?",
+                      0.9, "a web address"),
     PatternRecognizer("address", "ADDRESS",
                       rf"(?:[{UPPER}][\w.'-]*\s+){{0,2}}(?:[{UPPER}{LOWER}][{LOWER}-]*)?"
                       rf"(?i:{STREET})\s+\d{{1,4}}(?:\s?[A-Za-z]\b)?",
