@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Development install on a CPU machine: PyTorch's CPU build first (openai-whisper would
+# otherwise pull a multi-GB CUDA build), then kodeklar editable with test and openai extras.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+python -m pip install --upgrade pip
+python -m pip install "torch==2.13.0"
+python -m pip install -e '.[dev,openai]'

@@ -1,0 +1,60 @@
+import dataclasses
+import tomllib
+
+import pytest
+
+from kodeklar import config
+from kodeklar.transcript import UserError
+from conftest import ROOT
+
+
+def test_default_toml_lists_every_key_with_the_dataclass_default():
+    """default.toml is documentation: it must not drift from the code's defaults."""
+    data = tomllib.loads(config.DEFAULT_CONFIG.read_text())
+    for name, cls in config._sections().items():
+        fields = {f.name: f for f in dataclasses.fields(cls)}
+        assert set(data[name]) == set(fields), name
+        instance = cls()
+        for key, value in data[name].items():
+            expected = getattr(instance, key)
+            if isinstance(expected, tuple):
+                expected = list(expected)
+            assert value == expected, f"[{name}] {key}"
+
+
+def test_example_project_config_loads():
+    c = config.load_config(ROOT / "configs" / "example-project.toml")
+    assert c.run.roles == {"S1": "Intervjuer", "S2": "Informant"}
+    assert c.anonymise.actions["PLACE"] == "generalise"
+    assert c.transcribe.beam_size == 5  # untouched default
+
+
+@pytest.mark.parametrize("text, message", [
+    ("[transcribe]\nbeam_sise = 3\n", r"\[transcribe\]: unknown key 'beam_sise'"),
+    ("[transcribe]\nbeam_size = 'five'\n", r"key 'beam_size' must be int, not str"),
+    ("[output]\nformats = 'docx'\n", r"key 'formats' must be list\[str\]"),
+    ("[run]\nroles = {S1 = 3}\n", r"key 'roles' must be dict\[str, str\]"),
+    ("[transcribe]\nvad = 1\n", r"key 'vad' must be bool"),
+    ("[anonymiser]\n", r"unknown section \[anonymiser\]"),
+    ("transcribe = 3\n", r"\[transcribe\] must be a table"),
+    ("[transcribe\n", r"not valid TOML"),
+])
+def test_bad_config_names_the_key(tmp_path, text, message):
+    path = tmp_path / "prosjekt.toml"
+    path.write_text(text)
+    with pytest.raises(UserError, match=message):
+        config.load_config(path)
+
+
+def test_floats_accept_integers_and_tuples_come_back_as_tuples(tmp_path):
+    path = tmp_path / "p.toml"
+    path.write_text("[transcribe]\nno_speech_threshold = 1\ntemperature = [0.0]\n")
+    c = config.load_config(path)
+    assert c.transcribe.no_speech_threshold == 1 and c.transcribe.temperature == (0.0,)
+
+
+def test_command_line_overrides_only_what_was_given(tmp_path):
+    path = tmp_path / "p.toml"
+    path.write_text("[transcribe]\nbeam_size = 2\nlanguage = 'nn'\n")
+    c = config.override(config.load_config(path), "transcribe", beam_size=None, language="en")
+    assert c.transcribe.beam_size == 2 and c.transcribe.language == "en"
