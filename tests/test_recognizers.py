@@ -18,7 +18,8 @@ def test_import_is_cheap():
     import subprocess
     import sys
 
-    code = "import sys, anonymise; print('spacy' in sys.modules, 'presidio_analyzer' in sys.modules)"
+    code = ("import sys, anonymise; "
+            "print('spacy' in sys.modules, 'presidio_analyzer' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]
 

@@ -1,11 +1,10 @@
 """Identifiers and indirect identifiers found by pattern: fødselsnummer (and D-/H-nummer),
-organisasjonsnummer, kontonummer, phone numbers, e-mail, web addresses, street addresses, postnummer with
-poststed, ages, dates, occupations and diagnoses."""
+organisasjonsnummer, kontonummer, phone numbers, e-mail, web addresses, street addresses,
+postnummer with poststed, ages and dates."""
 from __future__ import annotations
 
 import re
 
-from anonymise import gazetteers
 from anonymise.identifiers import fodselsnummer, kontonummer, organisasjonsnummer
 from anonymise.recognizers.pattern import PatternRecognizer
 
@@ -35,8 +34,7 @@ def _orgnr(m: re.Match) -> str | None:
 
 
 def _postcode(m: re.Match) -> str | None:
-    # "2019 Oslo" is a year; postal numbers start at 0001 and sit before a place name
-    return "POSTCODE" if m.group("code") != "0000" else None
+    return "POSTCODE" if m.group("code") != "0000" else None  # postal numbers start at 0001
 
 
 RECOGNIZERS = (
@@ -60,7 +58,8 @@ RECOGNIZERS = (
                       rf"(?i:{STREET})\s+\d{{1,4}}(?:\s?[A-Za-z]\b)?",
                       0.9, "street name (gate/vei/plass/allé) with a house number"),
     PatternRecognizer("postcode", "POSTCODE",
-                      rf"(?<![\d.])(?P<code>\d{{4}})\s+[{UPPER}][{LOWER}]+(?:[ -][{UPPER}][{LOWER}]+)?",
+                      rf"(?<![\d.])(?P<code>\d{{4}})\s+[{UPPER}][{LOWER}]+"
+                      rf"(?:[ -][{UPPER}][{LOWER}]+)?",
                       0.8, "four-digit postnummer before a poststed", _postcode),
     PatternRecognizer("age", "AGE",
                       r"\b(?:(?:er|var|blir|blei|vart|fylte|fyller)\s+\d{1,3}\s+år(?!\s+sid)"
