@@ -64,29 +64,34 @@ def generalise(category: str, original: str) -> str:
     return GENERIC.get(category, f"[{label_name(category)}]")
 
 
-def _propagation_spans(text: str, names: dict[str, str]) -> list[Span]:
+def _name_pattern(names: dict[str, str]) -> re.Pattern | None:
+    if not names:
+        return None
+    alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?P<name>{alternatives})s?(?!\w)")
+
+
+def _propagation_spans(text: str, pattern: re.Pattern | None, names: dict[str, str]) -> list[Span]:
     """Mentions of names found elsewhere in the recording or the project: a name the rules
     caught once ("Diarra sa") is caught where it opens a sentence too."""
-    if not names:
+    if pattern is None:
         return []
-    pattern = r"(?<!\w)(?:" + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)) \
-        + r")s?(?!\w)"
-    return [Span(m.start(), m.end(), names[m.group().removesuffix("s")
-                                            if m.group() not in names else m.group()],
-                 0.8, "propagation", "the same name was redacted elsewhere in the project")
-            for m in re.finditer(pattern, text)]
+    return [Span(m.start(), m.end(), names[m.group("name")], 0.8, "propagation",
+                 "the same name was redacted elsewhere in the project")
+            for m in pattern.finditer(text)]
 
 
 def _review_extra(text: str, covered: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
-    """Numbers and unknown capitalised words that no recognizer took: worth a human look."""
+    """Numbers and capitalised words inside a sentence that no recognizer took ("NAV",
+    "Halden-kontoret"): worth a human look."""
     def free(a: int, b: int) -> bool:
         return not any(a < e and s < b for s, e in covered)
 
     found = [(m.start(), m.end(), "number") for m in NUMBER_RE.finditer(text)
              if len(re.sub(r"\D", "", m.group())) >= 3 and free(m.start(), m.end())]
     for t in tokenise(text):
-        if t.is_word and t.capitalised and free(t.start, t.end) and \
-                t.text.lower() not in FILLERS and gazetteers.name_likelihood(t.text) is None:
+        if t.is_word and t.capitalised and not t.initial and free(t.start, t.end) and \
+                t.text.lower() not in FILLERS:
             found.append((t.start, t.end, "capitalised"))
     return found
 
@@ -163,6 +168,7 @@ def anonymise_transcript(transcript: Transcript, options: AnonymiseOptions,
     result = Transcript.from_dict(transcript.to_dict())
     detected = {seg.id: analyze(seg.text, options) for seg in result.segments}
     names = _collect_names(result, detected, options, pseudonyms)
+    pattern = _name_pattern(names)
     mine = [d for d in decisions or [] if d.applies_to(result.source.name)]
 
     # link people with full names first, so "Kari" joins "Kari Nordmann" whatever the order
@@ -177,7 +183,7 @@ def anonymise_transcript(transcript: Transcript, options: AnonymiseOptions,
     redactions: list[Redaction] = []
     for seg in result.segments:
         spans = detected[seg.id]
-        spans += [p for p in _propagation_spans(seg.text, names)
+        spans += [p for p in _propagation_spans(seg.text, pattern, names)
                   if not any(p.overlaps(s) for s in spans)]
         cuts, candidates = _decide(seg, spans, options, pseudonyms)
         _apply_decisions(seg, mine, cuts, candidates, options, pseudonyms, kept)
