@@ -181,6 +181,8 @@ class NameRecognizer:
                 elif j + 1 < len(tokens) and tokens[j].is_word and \
                         tokens[j + 1].text.lower().endswith(ORG_SUFFIXES + PLACE_SUFFIXES):
                     pass  # "Kviteseid gamle kyrkje"
+                elif word in ("sr", "jr"):
+                    last = j  # "Bush sr."
                 elif word == "&" and j + 1 < len(tokens) and evidence[j + 1] is not None:
                     pass  # "Olsen & Jørgensen"
                 elif word in INNER_PREPOSITIONS and j + 1 < len(tokens) and \
