@@ -95,6 +95,12 @@ def name_likelihood(word: str) -> float | None:
     return cap / (lower + cap)
 
 
+def is_common_word(word: str) -> bool:
+    """Seen often, and almost only in lower case, in NorNE train ("Det", "Jeg", "Når")."""
+    lower, cap = word_case().get(word.lower(), (0, 0))
+    return lower >= 20 and cap <= lower / 20
+
+
 def lower_case_count(word: str) -> int:
     return word_case().get(word.lower(), (0, 0))[0]
 

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from anonymise import gazetteers
 from anonymise.options import AnonymiseOptions
-from anonymise.span import INDIRECT_CATEGORIES, Span
-from anonymise.tokens import tokenise
+from anonymise.span import INDIRECT_CATEGORIES, NAME_CATEGORIES, Span
+from anonymise.tokens import Token, tokenise
 
 # When spans overlap, category and explanation come from the most specific detector:
 # validated identifiers and patterns (default) over names.
@@ -37,11 +38,28 @@ def recognizers(options: AnonymiseOptions):
 
 def analyze(text: str, options: AnonymiseOptions) -> list[Span]:
     tokens = tokenise(text)
-    spans = [s for r in recognizers(options) for s in r.analyze(text, tokens)]
+    found = recognizers(options)
+    spans = [s for r in found if not r.on_demand for s in r.analyze(text, tokens)]
+    # the model is slow: it runs only where the rules are unsure
+    if any(r.on_demand for r in found) and unsure(tokens, spans, options.threshold):
+        spans += [s for r in found if r.on_demand for s in r.analyze(text, tokens)]
     keep = {w.lower() for w in options.keep}
     if keep:
         spans = [s for s in spans if text[s.start:s.end].lower() not in keep]
     return resolve(spans)
+
+
+def unsure(tokens: list[Token], spans: list[Span], threshold: float) -> bool:
+    """Whether a sentence has a name decision the rules could not make: a weak name, or a
+    capitalised word at a sentence start that is neither taken nor plainly a common word."""
+    if any(s.score < threshold and s.category in NAME_CATEGORIES for s in spans):
+        return True
+    for t in tokens:
+        if t.initial and t.capitalised and t.is_word and \
+                not any(s.start <= t.start < s.end for s in spans) and \
+                not gazetteers.is_common_word(t.text) and not gazetteers.looks_common(t.text):
+            return True
+    return False
 
 
 def _merge(group: list[Span]) -> Span:

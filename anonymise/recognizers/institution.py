@@ -38,6 +38,7 @@ def _is_place(words: str) -> bool:
 
 class InstitutionRecognizer:
     name = "institution"
+    on_demand = False
     score = 0.9
 
     def analyze(self, text: str, tokens: list[Token]) -> list[Span]:

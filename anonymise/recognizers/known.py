@@ -14,6 +14,7 @@ WORD_MIN_SIMILARITY = 85.0
 
 class KnownNameRecognizer:
     name = "known_names"
+    on_demand = False
     score = 1.0
 
     def __init__(self, names: tuple[str, ...], min_similarity: float):

@@ -89,6 +89,7 @@ def _genitive_base(word: str) -> str:
 
 class NameRecognizer:
     name = "names"
+    on_demand = False
     score = 0.8
 
     def evidence(self, tokens: list[Token], i: int) -> tuple[float, str] | None:

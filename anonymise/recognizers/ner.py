@@ -45,6 +45,7 @@ def model_sha256() -> str:
 class NerRecognizer:
     name = "ner"
     score = 0.85
+    on_demand = True
 
     def analyze(self, text: str, tokens: list[Token]) -> list[Span]:
         return self.spans(model()(text))

@@ -11,6 +11,8 @@ from anonymise.tokens import Token
 
 
 class PatternRecognizer:
+    on_demand = False
+
     def __init__(self, name: str, category: str, pattern: str, score: float, reason: str,
                  validate: Callable[[re.Match], str | None] | None = None, flags: int = 0):
         self.name = name

@@ -10,6 +10,8 @@ INFLECTIONS = ("", "en", "er", "ere", "erne", "ene", "a", "e", "n", "et")
 
 
 class WordListRecognizer:
+    on_demand = False
+
     def __init__(self, name: str, category: str, words, reason: str, score: float = 0.6):
         self.name = name
         self.category = category
