@@ -145,3 +145,8 @@ def test_national_services_alone_are_kept():
 def test_threshold_hides_weak_spans():
     weak = AnonymiseOptions(use_ner=False, threshold=0.95)
     assert not found("Han møtte Kari i går.", weak)
+
+
+def test_person_does_not_swallow_an_institution_word():
+    assert found("Vi snakket om Kari sin barnehage.") == {"Kari": "PERSON"}
+    assert found("Hun gikk på Ås skole.").get("Ås skole") == "ORGANISATION"

@@ -78,6 +78,10 @@ def _is_derived(word: str) -> bool:
     return bool(head) and tail[:1].islower() and (len(tail) > 2 or head.isupper())
 
 
+def _first_name(word: str) -> bool:
+    return word.lower() in gazetteers.first_names()
+
+
 def _institution_like(word: str) -> bool:
     low = word.lower()
     return len(low) >= 7 and low.endswith(INSTITUTION_ENDINGS) and not _known(word)
@@ -177,10 +181,12 @@ class NameRecognizer:
                 elif word in ("og", "i") and j + 1 < len(tokens) and gazetteers.is_place(
                         f"{tokens[last].text} {word} {tokens[j + 1].text}"):
                     pass  # "Møre og Romsdal"
-                elif word.endswith(ORG_SUFFIXES + PLACE_SUFFIXES):
+                elif word.endswith(ORG_SUFFIXES + PLACE_SUFFIXES) and \
+                        not _first_name(tokens[last].text):
                     last = j
-                elif j + 1 < len(tokens) and tokens[j].is_word and \
-                        tokens[j + 1].text.lower().endswith(ORG_SUFFIXES + PLACE_SUFFIXES):
+                elif word.endswith("e") and j + 1 < len(tokens) and \
+                        tokens[j + 1].text.lower().endswith(ORG_SUFFIXES + PLACE_SUFFIXES) and \
+                        not _first_name(tokens[last].text):
                     pass  # "Kviteseid gamle kyrkje"
                 elif word in ("sr", "jr"):
                     last = j  # "Bush sr."
