@@ -4,6 +4,7 @@ import copy
 import json
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 import anonymise
 from anonymise import AnonymiseOptions, decisions
@@ -173,3 +174,21 @@ def test_segment_without_words():
     result = anonymise.anonymise_transcript(t, RULES, Pseudonyms())
     assert result.segments[0].text == "Hun møtte [PERSON-1] i [STED-1]."
     assert all(r.start == 0.0 and r.end == 2.0 for r in result.redactions)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.integers(1, 60), max_size=8))
+def test_no_original_survives_any_word_split(cuts):
+    """Whisper may split a name over words (" Nord", "mann"): merged words carry the
+    replacement, and no piece of the name is left in any word."""
+    text = "Jeg møtte Kari Nordmann på NAV Halden i går."
+    points = sorted({c for c in cuts if c < len(text)} | {0, len(text)})
+    pieces = [" " + text[a:b] if a == 0 else text[a:b] for a, b in zip(points, points[1:])]
+    words = [Word(float(k), k + 0.5, piece) for k, piece in enumerate(pieces) if piece]
+    seg = Segment(1, 0.0, float(len(words)), text, "S1", words)
+    result = anonymise.anonymise_transcript(transcript("x", seg), RULES, Pseudonyms())
+    out = result.segments[0]
+    assert out.text == "Jeg møtte [PERSON-1] på NAV [STED-1] i går."
+    assert "".join(w.text for w in out.words).strip() == out.text
+    for original in ("Kari", "Nordmann", "Halden"):
+        assert original not in result.to_json()
