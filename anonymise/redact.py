@@ -137,19 +137,28 @@ def _decide(seg: Segment, spans: list[Span], options: AnonymiseOptions,
     return cuts, candidates
 
 
+def _decided_category(kind: str, candidate: Span | None) -> str:
+    if candidate is not None:
+        return candidate.category
+    if kind.upper() in LABELS:
+        return kind.upper()
+    return {"number": "NUMBER", "capitalised": "PERSON"}.get(kind, "OTHER")
+
+
 def _apply_decisions(seg: Segment, decisions: list, cuts: list[Cut], candidates: list,
                      options: AnonymiseOptions, pseudonyms: Pseudonyms, kept: list[dict]):
     for d in decisions:
         if d.segment != seg.id or d.char_end > len(seg.text):
             continue
         where = (d.char_start, d.char_end)
+        matching = [c[3] for c in candidates if (c[0], c[1]) == where]
         candidates[:] = [c for c in candidates if (c[0], c[1]) != where]
         if d.decision == "keep":
             cuts[:] = [c for c in cuts if (c.start, c.end) != where]
             kept.append({"segment": seg.id, "char_start": d.char_start, "char_end": d.char_end,
                          "kind": d.kind})
         elif not any(c.start < d.char_end and d.char_start < c.end for c in cuts):
-            category = d.kind.upper() if d.kind.upper() in LABELS else "PERSON"
+            category = _decided_category(d.kind, matching[0] if matching else None)
             span = Span(d.char_start, d.char_end, category, 1.0, "review", "a human decided")
             cuts.append(Cut(d.char_start, d.char_end, category,
                             replacement(span, seg.text, options, pseudonyms), "review", 1.0,

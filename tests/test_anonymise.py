@@ -139,6 +139,7 @@ def test_review_decisions():
     result = anonymise.anonymise_transcript(raw, RULES, Pseudonyms(), ds)
     human = [r for r in result.redactions if r.decided_by == "human"]
     assert len(human) == 1 and "34" not in result.segments[0].text
+    assert human[0].category == "NUMBER" and human[0].replacement == "[TALL-1]"
     assert not [r for r in result.review if r.kind == "age"]
     assert result.provenance.stages["anonymise"]["human_kept"] == [
         {"segment": 1, "char_start": age_start, "char_end": age_start + 8, "kind": "age"}]
