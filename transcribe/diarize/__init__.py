@@ -1,0 +1,81 @@
+"""Speaker diarisation: who speaks when, as a list of `Turn`s.
+
+Backends are registered by name; each is one module with `diarize(audio, options)` taking
+16 kHz mono float32. `embedded` (default) needs nothing beyond the installed packages;
+`pyannote` runs a pyannote.audio pipeline the user has on disk."""
+from __future__ import annotations
+
+import importlib
+from dataclasses import asdict, dataclass
+
+import numpy as np
+
+from kodeklar.transcript import UserError
+
+from .turns import Turn
+
+__all__ = ["BACKENDS", "DiarizeOptions", "Turn", "diarize", "diarize_channels"]
+
+BACKENDS = {
+    "embedded": "transcribe.diarize.embedded",
+    "pyannote": "transcribe.diarize.pyannote_backend",
+}
+SAMPLE_RATE = 16000
+
+
+@dataclass
+class DiarizeOptions:
+    backend: str = "embedded"
+    speakers: int | None = None       # the exact count, when the user knows it
+    min_speakers: int = 1
+    max_speakers: int = 8
+    pipeline: str | None = None       # pyannote: folder or config.yaml of a local pipeline
+    # embedded backend; defaults chosen on the ami_debug train clips (bench/RESULTS.md)
+    vad_threshold: float = 0.2        # Silero probability counted as speech
+    speech_pad: float = 0.4           # seconds added to each side of a speech region
+    window: float = 1.6               # seconds per embedding window (the encoder's training length)
+    step: float = 0.2                 # seconds between window centres
+    cluster_threshold: float = 0.4    # cosine distance cutting the speaker tree
+    min_speaker_share: float = 0.03   # smaller clusters are noise, not a person
+    switch_penalty: float = 1.0       # cost of a speaker change, in summed cosine similarity
+
+    def as_params(self) -> dict:
+        return asdict(self)
+
+
+def _check(options: DiarizeOptions) -> None:
+    if options.backend not in BACKENDS:
+        raise UserError(f"unknown diariser '{options.backend}' "
+                        f"(choose from: {', '.join(BACKENDS)})")
+    if options.speakers is not None and options.speakers < 1:
+        raise UserError("the number of speakers must be at least 1")
+    if not 1 <= options.min_speakers <= options.max_speakers:
+        raise UserError("speaker limits must satisfy 1 <= min_speakers <= max_speakers")
+
+
+def _mono16k(audio: np.ndarray, sample_rate: int) -> np.ndarray:
+    audio = np.asarray(audio, dtype=np.float32)
+    if audio.ndim != 1:
+        raise ValueError(f"expected mono audio, got shape {audio.shape}")
+    if sample_rate != SAMPLE_RATE:
+        from scipy.signal import resample_poly
+
+        g = np.gcd(sample_rate, SAMPLE_RATE)
+        audio = resample_poly(audio, SAMPLE_RATE // g, sample_rate // g).astype(np.float32)
+    return audio
+
+
+def diarize(audio: np.ndarray, options: DiarizeOptions | None = None,
+            sample_rate: int = SAMPLE_RATE) -> list[Turn]:
+    """Speaker turns of a mono recording, in time order; turns may overlap."""
+    options = options or DiarizeOptions()
+    _check(options)
+    backend = importlib.import_module(BACKENDS[options.backend])
+    return backend.diarize(_mono16k(audio, sample_rate), options)
+
+
+def diarize_channels(channels: np.ndarray, sample_rate: int = SAMPLE_RATE) -> list[Turn]:
+    """Turns of a recording with one microphone per person: see `channels.py`."""
+    from .channels import diarize_channels as by_channel
+
+    return by_channel(channels, sample_rate)

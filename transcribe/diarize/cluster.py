@@ -1,0 +1,49 @@
+"""Group speaker embeddings into speakers, finding how many there are unless told."""
+from __future__ import annotations
+
+import numpy as np
+
+MAX_POINTS = 2000  # average-linkage AHC is quadratic; longer recordings cluster pooled windows
+
+
+def _pool(x: np.ndarray) -> np.ndarray:
+    """Average runs of neighbouring windows so at most MAX_POINTS remain: neighbours are
+    mostly the same voice, and the pooled embedding is steadier than each window's."""
+    size = -(-len(x) // MAX_POINTS)
+    pooled = np.add.reduceat(x, np.arange(0, len(x), size), axis=0)
+    return pooled / np.linalg.norm(pooled, axis=1, keepdims=True)
+
+
+def _normalised_means(x: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    means = np.stack([x[labels == k].mean(axis=0) for k in np.unique(labels)])
+    return means / np.linalg.norm(means, axis=1, keepdims=True)
+
+
+def centroids(x: np.ndarray, speakers: int | None, min_speakers: int, max_speakers: int,
+              threshold: float, min_share: float) -> np.ndarray:
+    """(K, dim) unit speaker centroids of unit embeddings `x` (one per window).
+
+    Average-linkage agglomerative clustering on cosine distance, cut at `threshold`
+    unless `speakers` is given, with the count held within [min_speakers, max_speakers].
+    Clusters holding under `min_share` of the windows are outliers (a cough, a chair,
+    crosstalk), not people: they are folded into their nearest cluster while the count
+    stays at or above the minimum."""
+    from scipy.cluster.hierarchy import fcluster, linkage
+
+    points = _pool(x) if len(x) > MAX_POINTS else x
+    if len(points) < 2:
+        return _normalised_means(x, np.zeros(len(x), dtype=int))
+    tree = linkage(points, method="average", metric="cosine")
+    low, high = (speakers, speakers) if speakers else (min_speakers, max_speakers)
+    labels = fcluster(tree, t=threshold, criterion="distance")
+    count = len(np.unique(labels))
+    if not low <= count <= high:
+        labels = fcluster(tree, t=min(max(count, low), high), criterion="maxclust")
+    means = _normalised_means(points, labels)
+    while len(means) > max(low, 1):
+        share = np.bincount((x @ means.T).argmax(axis=1), minlength=len(means)) / len(x)
+        smallest = int(share.argmin())
+        if share[smallest] >= min_share:
+            break
+        means = np.delete(means, smallest, axis=0)
+    return means
