@@ -54,9 +54,13 @@ def analyze(text: str, options: AnonymiseOptions) -> list[Span]:
 
 
 def unsure(tokens: list[Token], spans: list[Span], threshold: float) -> bool:
-    """Whether a sentence has a name decision the rules could not make: a weak name, or a
-    capitalised word at a sentence start that is neither taken nor plainly a common word."""
+    """Whether a sentence has a name decision the rules could not make: a weak name, text
+    without capitals (ASR output that lost them), or a capitalised word at a sentence start
+    that is neither taken nor plainly a common word."""
     if any(s.score < threshold and s.category in NAME_CATEGORIES for s in spans):
+        return True
+    words = [t for t in tokens if t.is_word]
+    if len(words) > 3 and not any(t.capitalised for t in words):
         return True
     for t in tokens:
         if t.initial and t.capitalised and t.is_word and \

@@ -142,12 +142,14 @@ class NameRecognizer:
         known = _known(word)
         if known is None:
             return None
+        prev = tokens[i - 1].text.lower() if i > 0 else ""
         if gazetteers.lower_case_count(known) == 0 == gazetteers.lower_case_count(low) \
                 and len(known) > 3:
             if gazetteers.first_names().get(known, 0) >= COMMON_FIRST_NAME:
                 return (0.6, "lower case; a common first name, not a common word")
+            if prev in PLACE_PREPOSITIONS and gazetteers.is_place(known):
+                return (0.6, "lower case; a kommune or fylke after a preposition")
             return (0.45, "lower case; in the name gazetteers, not a common word")
-        prev = tokens[i - 1].text.lower() if i > 0 else ""
         surname_next = nxt is not None and nxt.capitalised and \
             nxt.text.lower() in gazetteers.surnames() and \
             nxt.text.lower() not in gazetteers.first_names()
