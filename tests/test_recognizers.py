@@ -48,6 +48,7 @@ def test_person_names(text, name):
     ("Hun bor i Halden nå.", "Halden"),
     ("Vi var på Lillehammer i fjor.", "Lillehammer"),
     ("Han kommer fra Møre og Romsdal.", "Møre og Romsdal"),
+    ("hun bor i halden nå", "halden"),                        # lower case, ASR style
 ])
 def test_places(text, place):
     assert found(text).get(place) == "PLACE"
@@ -63,6 +64,11 @@ def test_places(text, place):
 ])
 def test_common_words_that_look_like_names(text):
     assert not [c for c in found(text).values() if c in ("PERSON", "PLACE", "ORGANISATION")]
+
+
+def test_spoken_fragment_lower_case():
+    got = found("eh hun kari på nav halden sa at det gikk bra")
+    assert got == {"kari": "PERSON", "halden": "PLACE"}
 
 
 def test_spoken_fragment():
