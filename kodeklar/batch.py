@@ -14,9 +14,12 @@ from kodeklar.transcript import UserError, write_atomic
 
 
 def _console():
+    import sys
+
     from rich.console import Console
 
-    return Console(stderr=True)
+    # a log file of an overnight batch gets the whole summary table, not 80 columns of it
+    return Console(stderr=True, width=None if sys.stderr.isatty() else 140)
 
 
 def _progress(console):
@@ -109,8 +112,8 @@ def _process_one(path: Path, name: str, settings, entry: dict, on_progress, cons
         console.print(f"[red]kodeklar: error:[/red] {message}", highlight=False)
         entry.update(status="failed", error=message, failed=manifest.now())
         return pipeline.Result(name=name, error=message)
-    mark = {"done": "[green]✓[/green]", "skipped": "[blue]=[/blue]"}[result.status]
-    console.print(f"{mark} {name}  {clock(result.duration)}  {result.status}", highlight=False)
+    mark = {"done": "[green]✓ done[/green]", "skipped": "[blue]= already done[/blue]"}[result.status]
+    console.print(f"{name}  {clock(result.duration)}  {mark}", highlight=False)
     return result
 
 

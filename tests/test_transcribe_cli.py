@@ -72,7 +72,7 @@ def test_rerun_skips_finished_recordings(transcribed):
     result = run_cli("transcribe", SAMPLES / "norwegian-medium-8s.mp3", SAMPLES / "norwegian-short-3s.mp3",
                      "-o", out, "--format", "json,txt,srt,vtt", "--keep-names")
     assert result.returncode == 0, result.stderr
-    assert result.stderr.count("already done") == 2
+    assert result.stderr.count("= already done") == 2
     assert (out / "transcripts" / "norwegian-short-3s.json").read_bytes() == before
 
 
