@@ -81,6 +81,14 @@ def _propagation_spans(text: str, pattern: re.Pattern | None, names: dict[str, s
             for m in pattern.finditer(text)]
 
 
+def _with_propagation(spans: list[Span], propagated: list[Span], threshold: float) -> list[Span]:
+    """A known name outranks a doubtful detection of it and fills the gaps between the rest."""
+    strong = [s for s in spans if s.score >= threshold]
+    propagated = [p for p in propagated if not any(p.overlaps(s) for s in strong)]
+    return strong + propagated + [s for s in spans if s.score < threshold and
+                                  not any(s.overlaps(p) for p in propagated)]
+
+
 def _review_extra(text: str, covered: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
     """Numbers and capitalised words inside a sentence that no recognizer took ("NAV",
     "Halden-kontoret"): worth a human look."""
@@ -110,8 +118,13 @@ def _collect_names(transcript: Transcript, detected: dict[int, list[Span]],
             if s.category in NAME_CATEGORIES and s.score >= options.threshold:
                 start, end = (s.place_start, s.place_end) if s.place_start is not None \
                     else (s.start, s.end)
-                names.setdefault(seg.text[start:end], "PLACE" if s.place_start is not None
-                                 else s.category)
+                name = seg.text[start:end]
+                names.setdefault(name, "PLACE" if s.place_start is not None else s.category)
+                if s.category == "PERSON":
+                    # "Per Olsen" makes a later "Per" a name too
+                    for word in name.split():
+                        if word[:1].isupper():
+                            names.setdefault(word, "PERSON")
     keep = {k.lower() for k in options.keep}
     return {n: c for n, c in names.items() if len(n) >= 3 and n.lower() not in keep}
 
@@ -191,9 +204,8 @@ def anonymise_transcript(transcript: Transcript, options: AnonymiseOptions,
     review: list[ReviewItem] = []
     redactions: list[Redaction] = []
     for seg in result.segments:
-        spans = detected[seg.id]
-        spans += [p for p in _propagation_spans(seg.text, pattern, names)
-                  if not any(p.overlaps(s) for s in spans)]
+        spans = _with_propagation(detected[seg.id],
+                                  _propagation_spans(seg.text, pattern, names), options.threshold)
         cuts, candidates = _decide(seg, spans, options, pseudonyms)
         _apply_decisions(seg, mine, cuts, candidates, options, pseudonyms, kept)
         for a, b, kind, s in sorted(candidates, key=lambda c: c[0]):

@@ -97,6 +97,14 @@ def test_sentence_start_name_caught_by_propagation():
     assert third.startswith("[PERSON-2] kom") and "møtte [PERSON-2] i [STED-2]" in third
 
 
+def test_known_name_outranks_a_doubtful_detection():
+    # "Per" opening a sentence is doubtful alone, but Per Olsen was named in the recording
+    t = transcript("x", segment(1, 0.0, [" Vi", " snakket", " med", " Per", " Olsen."]),
+                   segment(2, 5.0, [" Per", " sa", " nei."]))
+    result = anonymise.anonymise_transcript(t, RULES, Pseudonyms())
+    assert result.segments[1].text == "[PERSON-1] sa nei."
+
+
 def test_review_items_for_indirect_identifiers():
     result = anonymise.anonymise_transcript(interview_1(), RULES, Pseudonyms())
     age = [r for r in result.review if r.kind == "age"]
