@@ -1,0 +1,98 @@
+"""DER of a diariser on sample.wav and the ami_debug clips, with pyannote.metrics.
+
+    /work/venv/bin/python bench/bench_diarize.py [--data DIR] [--backend embedded]
+        [--oracle-count] [--set KEY=VALUE ...]
+
+Prints a markdown table: per clip the reference and found speaker counts, DER with a
+0.25 s collar and without, its parts (missed, false alarm, confusion; collar 0.25), and
+the overall figures; then diarisation time against audio duration (real-time factor)."""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("PYANNOTE_METRICS_ENABLED", "0")
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import numpy as np  # noqa: E402
+import soundfile as sf  # noqa: E402
+
+from transcribe.diarize import DiarizeOptions, diarize  # noqa: E402
+
+DATA = Path("/work/shared/data/diarization")
+
+
+def clips(data: Path):
+    """(name, wav, reference rttm, uem or None), sample first, then dev and train clips."""
+    yield "sample", data / "sample.wav", data / "sample.rttm", None
+    ami = data / "ami_debug"
+    for part in ("development", "train"):
+        for line in (ami / f"debug.{part}.uem").read_text().splitlines():
+            name = line.split()[0]
+            yield name, ami / f"{name}.wav", ami / f"debug.{part}.rttm", ami / f"debug.{part}.uem"
+
+
+def main() -> None:
+    from pyannote.core import Annotation, Segment, Timeline
+    from pyannote.database.util import load_rttm, load_uem
+    from pyannote.metrics.diarization import DiarizationErrorRate
+
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--data", type=Path, default=DATA)
+    ap.add_argument("--backend", default="embedded")
+    ap.add_argument("--oracle-count", action="store_true",
+                    help="tell the diariser the reference number of speakers")
+    ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                    help="a DiarizeOptions field, e.g. cluster_threshold=0.4")
+    args = ap.parse_args()
+    fields = DiarizeOptions.__dataclass_fields__
+    tuning = {k: type(getattr(DiarizeOptions(), k))(v)
+              for k, v in (s.split("=", 1) for s in args.set) if k in fields}
+
+    collared, strict = DiarizationErrorRate(collar=0.25), DiarizationErrorRate(collar=0.0)
+    rows, total_audio, total_time = [], 0.0, 0.0
+    for name, wav, rttm, uem_file in clips(args.data):
+        audio, rate = sf.read(wav, dtype="float32")
+        reference = load_rttm(rttm)[name]
+        uem = (load_uem(uem_file)[name] if uem_file
+               else Timeline([Segment(0, len(audio) / rate)]))
+        options = DiarizeOptions(backend=args.backend, **tuning,
+                                 speakers=len(reference.labels()) if args.oracle_count else None)
+        diarize(audio[:rate], options, rate)  # warm-up: model loading is not per-clip work
+        t0 = time.perf_counter()
+        turns = diarize(audio, options, rate)
+        elapsed = time.perf_counter() - t0
+        total_audio += len(audio) / rate
+        total_time += elapsed
+        hypothesis = Annotation(uri=name)
+        for t in turns:
+            hypothesis[Segment(t.start, t.end)] = t.speaker
+        d = collared(reference, hypothesis, uem=uem, detailed=True)
+        d0 = strict(reference, hypothesis, uem=uem)
+        rows.append((name, len(reference.labels()), len(hypothesis.labels()),
+                     d["diarization error rate"], d0, d["missed detection"] / d["total"],
+                     d["false alarm"] / d["total"], d["confusion"] / d["total"]))
+
+    parts = {k: sum(r[k] for _, r in collared.results_) for k in
+             ("missed detection", "false alarm", "confusion", "total")}
+    print("| clip | speakers ref | found | DER 0.25 | DER 0 | missed | false alarm | confusion |")
+    print("|---|---|---|---|---|---|---|---|")
+    for name, n_ref, n_hyp, der, der0, miss, fa, conf in rows:
+        print(f"| {name} | {n_ref} | {n_hyp} | {der:.3f} | {der0:.3f} | {miss:.3f} | {fa:.3f} "
+              f"| {conf:.3f} |")
+    total = parts["total"]
+    print(f"| **overall** | | | **{abs(collared):.3f}** | **{abs(strict):.3f}** | "
+          f"{parts['missed detection'] / total:.3f} | {parts['false alarm'] / total:.3f} | "
+          f"{parts['confusion'] / total:.3f} |")
+    counts_right = sum(r[1] == r[2] for r in rows)
+    print(f"\nspeaker count right on {counts_right}/{len(rows)} clips; "
+          f"diarisation {total_time:.1f} s for {total_audio:.0f} s of audio = "
+          f"{total_time / total_audio:.3f} x real time ({os.cpu_count()} cores, nice)")
+
+
+if __name__ == "__main__":
+    np.seterr(all="ignore")
+    main()
