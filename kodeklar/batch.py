@@ -46,6 +46,13 @@ def prepare_output(out: Path) -> None:
         raise UserError(f"output folder {out} is not writable")
 
 
+def remove_partial_files(out: Path) -> None:
+    """A killed run leaves the temporary files of the writes it was in the middle of; under
+    the lock nobody else is writing, so every one of them is garbage (and may hold text)."""
+    for partial in out.rglob(".*.tmp"):
+        partial.unlink(missing_ok=True)
+
+
 def run_batch(inputs: list[str], settings: pipeline.Settings) -> int:
     """Process every recording found in `inputs`. Returns the exit status: 0 if all
     succeeded, 1 if any failed."""
@@ -55,6 +62,7 @@ def run_batch(inputs: list[str], settings: pipeline.Settings) -> int:
     prepare_output(out)
     console = _console()
     with manifest.OutputLock(out):
+        remove_partial_files(out)
         man = manifest.Manifest(out)
         files = audio.find_media(inputs)
         if not files:
@@ -76,7 +84,7 @@ def run_batch(inputs: list[str], settings: pipeline.Settings) -> int:
                     progress.update(total, completed=base + seconds)
 
                 entry = man.recording(name)
-                result = _process_one(f, name, settings, entry, on_progress, console)
+                result = _process_one(f, name, settings, entry, on_progress, man.save, console)
                 man.save()
                 results.append(result)
                 done_before += duration
@@ -92,9 +100,9 @@ def run_batch(inputs: list[str], settings: pipeline.Settings) -> int:
     return 1 if any(r.status == "failed" for r in results) else 0
 
 
-def _process_one(path: Path, name: str, settings, entry: dict, on_progress, console):
+def _process_one(path: Path, name: str, settings, entry: dict, on_progress, on_start, console):
     try:
-        result = pipeline.process(path, name, settings, entry, on_progress)
+        result = pipeline.process(path, name, settings, entry, on_progress, on_start)
     except UserError as e:
         # the console shows the user's own path; the manifest only the pseudonymous name
         console.print(f"[red]kodeklar: error:[/red] {e}", markup=True, highlight=False)

@@ -76,8 +76,10 @@ def final_key(settings: Settings, sha256: str) -> str:
 
 
 def process(path: Path, name: str, settings: Settings, entry: dict,
-            on_progress: Callable[[float], None] | None = None) -> Result:
-    """Run one recording through every stage. Raises UserError with one clean line."""
+            on_progress: Callable[[float], None] | None = None,
+            on_start: Callable[[], None] | None = None) -> Result:
+    """Run one recording through every stage. Raises UserError with one clean line.
+    `on_start` is called once the recording is known to need work (to save the manifest)."""
     from transcribe import asr, audio
 
     c = settings.config
@@ -93,6 +95,8 @@ def process(path: Path, name: str, settings: Settings, entry: dict,
         return result
     entry.update(sha256=sha, status="running", started=manifest.now(), stages={}, error="")
     stages = entry["stages"]
+    if on_start:
+        on_start()
 
     samples = probe = None
 

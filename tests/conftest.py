@@ -14,7 +14,7 @@ PASSPHRASE = "test passphrase, not secret"
 def cli_env(**extra) -> dict:
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join([str(NETBLOCK), str(ROOT), env.get("PYTHONPATH", "")])
-    env.update(HF_HUB_OFFLINE="1", KODEKLAR_KEY_PASSPHRASE=PASSPHRASE, **extra)
+    env.update({"HF_HUB_OFFLINE": "1", "KODEKLAR_KEY_PASSPHRASE": PASSPHRASE, **extra})
     return env
 
 
