@@ -2,6 +2,8 @@
 local folder only, never downloaded; without it the other recognizers still run."""
 from __future__ import annotations
 
+import sys
+from contextlib import contextmanager
 from functools import lru_cache
 
 from anonymise.span import Span
@@ -21,11 +23,28 @@ def available() -> bool:
     return model_dir is not None and (model_dir / "config.cfg").is_file()
 
 
+@contextmanager
+def _without_torch():
+    """thinc imports torch when it is installed, which is most of spaCy's start-up time (about
+    5 of 7 s on a busy 2-core machine); the CPU NER model never uses it. A torch the process
+    has already imported is left alone."""
+    if "torch" in sys.modules:
+        yield
+        return
+    sys.modules["torch"] = None  # makes `import torch` fail fast
+    try:
+        yield
+    finally:
+        if sys.modules.get("torch", ...) is None:
+            del sys.modules["torch"]
+
+
 @lru_cache(maxsize=1)
 def model():
     from anonymise import ner
 
-    return ner.load()
+    with _without_torch():
+        return ner.load()
 
 
 @lru_cache(maxsize=1)
