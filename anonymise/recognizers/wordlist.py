@@ -2,6 +2,8 @@
 ("sykepleieren", "sykepleiere")."""
 from __future__ import annotations
 
+from functools import cached_property
+
 from anonymise import gazetteers
 from anonymise.span import Span
 from anonymise.tokens import Token
@@ -19,14 +21,14 @@ class WordListRecognizer:
         self.reason = reason
         self.score = score
 
-    def _matches(self, word: str) -> bool:
-        words = self.words()
-        return any(word.endswith(ending) and word[:len(word) - len(ending)] in words
-                   for ending in INFLECTIONS if len(word) > len(ending))
+    @cached_property
+    def forms(self) -> frozenset[str]:
+        return frozenset(w + ending for w in self.words() for ending in INFLECTIONS)
 
     def analyze(self, text: str, tokens: list[Token]) -> list[Span]:
+        forms = self.forms
         return [Span(t.start, t.end, self.category, self.score, self.name, self.reason)
-                for t in tokens if t.is_word and self._matches(t.text.lower())]
+                for t in tokens if t.text.lower() in forms]
 
 
 RECOGNIZERS = (
