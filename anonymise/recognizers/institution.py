@@ -24,6 +24,8 @@ WORD = r"[^\W\d_][\w-]*"
 BEFORE_RE = re.compile(rf"\b(?i:{SERVICE_BEFORE})(?:\s+(?:i|på))?\s+(?P<place>{WORD})"
                        rf"(?:\s+HF\b)?")
 AFTER_RE = re.compile(rf"(?P<place>{WORD}(?:\s+[A-ZÆØÅ][\w-]*)?)\s+(?i:{SERVICE_AFTER})\b")
+# a service word anywhere: most sentences have none and skip both patterns
+ANY_SERVICE_RE = re.compile(rf"\b(?i:{SERVICE_BEFORE}|{SERVICE_AFTER})\b")
 
 
 def _is_place(words: str) -> bool:
@@ -43,6 +45,8 @@ class InstitutionRecognizer:
 
     def analyze(self, text: str, tokens: list[Token]) -> list[Span]:
         spans: list[Span] = []
+        if not ANY_SERVICE_RE.search(text):
+            return spans
         for regex in (BEFORE_RE, AFTER_RE):
             pos = 0
             while m := regex.search(text, pos):

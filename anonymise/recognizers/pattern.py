@@ -14,7 +14,8 @@ class PatternRecognizer:
     on_demand = False
 
     def __init__(self, name: str, category: str, pattern: str, score: float, reason: str,
-                 validate: Callable[[re.Match], str | None] | None = None, flags: int = 0):
+                 validate: Callable[[re.Match], str | None] | None = None, flags: int = 0,
+                 needs: str = ""):
         self.name = name
         self.category = category
         self.regex = re.compile(pattern, flags)
@@ -22,8 +23,12 @@ class PatternRecognizer:
         self.reason = reason
         # validate returns the category (it may refine it: FNR/DNR/HNR) or None to reject
         self.validate = validate
+        # a cheap pattern every match contains (a digit, an @): most sentences skip the rest
+        self.needs = re.compile(needs) if needs else None
 
     def analyze(self, text: str, tokens: list[Token]) -> list[Span]:
+        if self.needs is not None and not self.needs.search(text):
+            return []
         spans = []
         for m in self.regex.finditer(text):
             category = self.validate(m) if self.validate else self.category
