@@ -4,37 +4,12 @@ check."""
 from __future__ import annotations
 
 import hashlib
-import tomllib
 from pathlib import Path
 
 import click
 
 from kodeklar.commands import common
 from kodeklar.transcript import UserError
-
-
-def load_options(config_path: Path | None):
-    """The `[anonymise]` table of a project config as AnonymiseOptions."""
-    # TODO(lead): replace with kodeklar.config.load_config(config_path).anonymise
-    import dataclasses
-
-    from anonymise.options import AnonymiseOptions
-
-    if config_path is None:
-        return AnonymiseOptions()
-    try:
-        with open(config_path, "rb") as f:
-            table = tomllib.load(f).get("anonymise", {})
-    except FileNotFoundError:
-        raise UserError(f"config {config_path}: no such file") from None
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
-        raise UserError(f"config {config_path}: cannot read ({type(e).__name__})") from None
-    known = {f.name for f in dataclasses.fields(AnonymiseOptions)}
-    unknown = sorted(set(table) - known)
-    if unknown:
-        raise UserError(f"config {config_path} [anonymise]: unknown key '{unknown[0]}' "
-                        f"(known: {', '.join(sorted(known))})")
-    return AnonymiseOptions(**table)
 
 
 @click.command("anonymise")
@@ -51,7 +26,9 @@ def load_options(config_path: Path | None):
                    "(a quick check; no key file is read or written).")
 def command(transcripts, out, config_path, key_path, decisions_path, text_path):
     """Anonymise raw TRANSCRIPT.json files into OUT, with the project's pseudonym key."""
-    options = load_options(config_path)
+    from kodeklar.config import load_config
+
+    options = load_config(config_path).anonymise
     options.check()
     if text_path is not None:
         if transcripts:
