@@ -1,6 +1,8 @@
 """The NER recognizer: NorNE labels to categories, and its place in the registry. A blank
 spaCy pipeline with hand-set entities stands in for the trained model, so these tests run
 without it; the last test uses the trained model when it is there."""
+import sys
+
 import pytest
 
 spacy = pytest.importorskip("spacy")
@@ -48,3 +50,5 @@ def test_trained_model_finds_names():
     found = {s.category for s in anonymise.detect("Statsminister Jonas Gahr Støre besøkte Bodø.")}
     assert {"PERSON", "PLACE"} <= found
     assert len(ner.model_sha256()) == 64
+    # the model loads without torch, and leaves torch importable for others
+    assert sys.modules.get("torch", "not imported") is not None
