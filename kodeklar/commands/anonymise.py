@@ -60,7 +60,8 @@ def anonymise_files(paths, out: Path, options, key_path: Path | None,
     out.mkdir(parents=True, exist_ok=True)
     for path, raw in zip(paths, raws):
         result = anonymise.anonymise_transcript(raw, options, pseudonyms, found)
-        target = save(result, out / f"{path.stem}.json")
+        # "intervju-01.raw.json" (the run's private raw transcript) -> "intervju-01.json"
+        target = save(result, out / f"{path.stem.removesuffix('.raw')}.json")
         click.echo(f"{target}: {len(result.redactions)} redactions, "
                    f"{len(result.review)} to review", err=True)
     keyfile.save(key_path, pseudonyms, secret)
