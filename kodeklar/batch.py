@@ -4,7 +4,10 @@ One bad recording is reported in one line and skipped; the others finish. The ma
 saved after every recording, so a killed batch resumes where it stopped."""
 from __future__ import annotations
 
+import contextlib
 import os
+import shutil
+import tempfile
 import time
 import traceback
 from pathlib import Path
@@ -51,52 +54,79 @@ def remove_partial_files(out: Path) -> None:
     the lock nobody else is writing, so every one of them is garbage (and may hold text)."""
     for partial in out.rglob(".*.tmp"):
         partial.unlink(missing_ok=True)
+    for folder in (out / "private").glob("tmp-*"):
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def private_tempdir(out: Path):
+    """Every temporary file of this run, ours or a library's, goes into an owner-only
+    folder inside OUT/private, removed on exit, on Ctrl-C, on SIGTERM and on errors."""
+    folder = Path(tempfile.mkdtemp(prefix="tmp-", dir=manifest.private_dir(out)))
+    saved = tempfile.tempdir, os.environ.get("TMPDIR")
+    tempfile.tempdir = str(folder)
+    os.environ["TMPDIR"] = str(folder)
+    try:
+        yield folder
+    finally:
+        tempfile.tempdir = saved[0]
+        if saved[1] is None:
+            os.environ.pop("TMPDIR", None)
+        else:
+            os.environ["TMPDIR"] = saved[1]
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def run_batch(inputs: list[str], settings: pipeline.Settings) -> int:
     """Process every recording found in `inputs`. Returns the exit status: 0 if all
     succeeded, 1 if any failed."""
-    from transcribe import audio
-
     out = settings.out
     prepare_output(out)
     console = _console()
     with manifest.OutputLock(out):
         remove_partial_files(out)
-        man = manifest.Manifest(out)
-        files = audio.find_media(inputs)
-        if not files:
-            raise UserError("no recordings found in the given paths")
-        run = settings.config.run
-        names = [man.name_for(f, run.keep_names, run.name_prefix) for f in files]
-        man.save()
-        durations = [audio.probe_duration(f) if f.is_file() else 0.0 for f in files]
-        results = []
-        with _progress(console) as progress:
-            total = progress.add_task("all recordings", total=max(sum(durations), 1e-3),
-                                      audio=clock(sum(durations)))
-            done_before = 0.0
-            for f, name, duration in zip(files, names, durations):
-                task = progress.add_task(name, total=max(duration, 1e-3), audio=clock(duration))
+        with private_tempdir(out):
+            return _run_locked(inputs, settings, console)
 
-                def on_progress(seconds, task=task, base=done_before):
-                    progress.update(task, completed=seconds)
-                    progress.update(total, completed=base + seconds)
 
-                entry = man.recording(name)
-                result = _process_one(f, name, settings, entry, on_progress, man.save, console)
-                man.save()
-                results.append(result)
-                done_before += duration
-                progress.update(total, completed=done_before)
-                progress.remove_task(task)
-        _summary(console, results)
-        if any(r.status != "failed" for r in results) and "export" in settings.stages \
-                and settings.config.run.anonymise:
-            from kodeklar import report
+def _run_locked(inputs: list[str], settings: pipeline.Settings, console) -> int:
+    from transcribe import audio
 
-            report.write_batch_report([r.report | {"name": r.name, "status": r.status}
-                                       for r in results], out / "reports")
+    out = settings.out
+    man = manifest.Manifest(out)
+    files = audio.find_media(inputs)
+    if not files:
+        raise UserError("no recordings found in the given paths")
+    run = settings.config.run
+    names = [man.name_for(f, run.keep_names, run.name_prefix) for f in files]
+    man.save()
+    durations = [audio.probe_duration(f) if f.is_file() else 0.0 for f in files]
+    results = []
+    with _progress(console) as progress:
+        total = progress.add_task("all recordings", total=max(sum(durations), 1e-3),
+                                  audio=clock(sum(durations)))
+        done_before = 0.0
+        for f, name, duration in zip(files, names, durations):
+            task = progress.add_task(name, total=max(duration, 1e-3), audio=clock(duration))
+
+            def on_progress(seconds, task=task, base=done_before):
+                progress.update(task, completed=seconds)
+                progress.update(total, completed=base + seconds)
+
+            entry = man.recording(name)
+            result = _process_one(f, name, settings, entry, on_progress, man.save, console)
+            man.save()
+            results.append(result)
+            done_before += duration
+            progress.update(total, completed=done_before)
+            progress.remove_task(task)
+    _summary(console, results)
+    if any(r.status != "failed" for r in results) and "export" in settings.stages \
+            and settings.config.run.anonymise:
+        from kodeklar import report
+
+        report.write_batch_report([r.report | {"name": r.name, "status": r.status}
+                                   for r in results], out / "reports")
     return 1 if any(r.status == "failed" for r in results) else 0
 
 

@@ -4,6 +4,7 @@ registered here by name; heavy libraries are imported inside the commands, so th
 from __future__ import annotations
 
 import importlib
+import signal
 import sys
 
 import click
@@ -44,7 +45,14 @@ def cli():
     """Offline, anonymised, speaker-labelled transcripts of research recordings."""
 
 
+def _terminate(signum, frame):
+    # batch schedulers stop jobs with SIGTERM: unwind like Ctrl-C, so that the lock is
+    # released and the private temporary folder removed
+    raise SystemExit(143)
+
+
 def main() -> None:
+    signal.signal(signal.SIGTERM, _terminate)
     try:
         # standalone_mode=False returns a command's exit code instead of exiting
         rv = cli.main(standalone_mode=False)

@@ -4,6 +4,10 @@ import sys
 from pathlib import Path
 
 import pytest
+# urllib3 (pulled in by spaCy's dependencies) probes IPv6 support with a local socket when
+# imported; load it before pytest-socket blocks sockets, so the probe is not mistaken for
+# network access
+import urllib3  # noqa: F401
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "sample_audio"

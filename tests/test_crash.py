@@ -101,3 +101,20 @@ def test_a_second_run_on_the_same_output_folder_refuses(recordings, tmp_path):
     finally:
         first.send_signal(signal.SIGKILL)
         first.wait()
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_interrupt_removes_the_private_temporary_folder_and_the_next_run_finishes(recordings, tmp_path, sig):
+    out = tmp_path / "ut"
+    proc = start(recordings, out)
+    deadline = time.monotonic() + 120
+    while not list((out / "private").glob("tmp-*")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert list((out / "private").glob("tmp-*")), "the run makes its temporary folder under OUT/private"
+    assert oct(next((out / "private").glob("tmp-*")).stat().st_mode & 0o777) == oct(0o700)
+    time.sleep(1.0)
+    proc.send_signal(sig)
+    assert proc.wait(timeout=120) != 0
+    assert not list((out / "private").glob("tmp-*"))
+    result = run_cli("run", recordings, "-o", out, "--format", "json")
+    assert result.returncode == 0, result.stderr
