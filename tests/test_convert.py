@@ -129,11 +129,34 @@ def test_other_versions_and_models_are_refused_in_one_line(tmp_path):
     (tmp_path / "model.bin").write_bytes(_model_bin({}, spec="TransformerSpec"))
     with pytest.raises(UserError, match="not a Whisper model"):
         convert.state_dict(ct2_model.read(tmp_path / "model.bin"))
-    quantised = {"encoder/conv1/weight": (1, np.ones((4, 2, 3), np.int8)),
-                 "encoder/conv1/weight_scale": (0, np.ones(4, np.float32))}
-    (tmp_path / "model.bin").write_bytes(_model_bin(quantised))
-    with pytest.raises(UserError, match="quantised"):
+    (tmp_path / "model.bin").write_bytes(_model_bin({"encoder/conv1/weight": (0, np.ones((4, 2, 3), np.float32))}))
+    with pytest.raises(UserError, match="has no encoder layers"):
         convert.state_dict(ct2_model.read(tmp_path / "model.bin"))
+
+
+def test_an_int8_model_is_scaled_back_to_float(base):
+    """The bundled model quantised as `ct2-transformers-converter --quantization int8` does:
+    per output row (conv: per output channel), stored = round(weight × 127 / max|row|)."""
+    dtype_ids = {np.dtype(name): i for i, name in enumerate(ct2_model.DTYPES[:5])}
+    stored = {}
+    for name, value in base.variables.items():
+        if name == "decoder/projection/weight":
+            continue  # the alias, written below
+        if value.ndim >= 2 and "position_encodings" not in name:
+            rows = value.astype(np.float32).reshape(value.shape[0], -1)
+            scale = 127 / np.abs(rows).max(axis=1)
+            stored[name] = (1, np.rint(rows * scale[:, None]).astype(np.int8).reshape(value.shape))
+            stored[f"{name}_scale"] = (0, scale.astype(np.float32))
+        else:
+            stored[name] = (dtype_ids[value.dtype], np.asarray(value))
+    data = _model_bin(stored, aliases=[("decoder/projection/weight", "decoder/embeddings/weight")])
+    dims, state = convert.state_dict(ct2_model._parse(data))
+    reference_dims, reference = convert.state_dict(base)
+    assert dims == reference_dims and state.keys() == reference.keys()
+    assert state["encoder.blocks.0.attn.query.weight"].dtype == np.float32
+    for key, expected in reference.items():
+        half_step = np.abs(expected.astype(np.float32)).max() / 254 + 1e-6
+        assert np.abs(state[key] - expected.astype(np.float32)).max() <= half_step, key
 
 
 def test_dtypes_scalars_and_aliases():

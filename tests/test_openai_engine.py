@@ -88,7 +88,7 @@ def test_engine_identity(runs):
 
     engine = runs["openai-whisper"][0]
     assert engine.name == "openai-whisper" and engine.version == whisper.__version__
-    assert engine.device == "cpu" and engine.fp16 is False
+    assert (engine.device, engine.compute_type) == ("cpu", "float32")
 
 
 @pytest.mark.slow

@@ -4,7 +4,9 @@ on the same bundled weights as the first, offline.
 The checkpoint is what `whisper.load_model(path)` reads: `{"dims": {...},
 "model_state_dict": {...}}` saved with `torch.save`. torch is used to write it because the
 openai engine needs torch anyway and `torch.save` is the only specification of that format.
-It is cached by the sha256 of `model.bin`, so the conversion runs once per model.
+It is cached by the sha256 of `model.bin`, so the conversion runs once per model. Weights
+keep their dtype (float16 for the bundled model, as in OpenAI's own checkpoints); quantised
+int8/int16 weights are scaled back to float32, as openai-whisper has no integer layers.
 """
 from __future__ import annotations
 
@@ -51,17 +53,21 @@ def state_dict(model: ct2_model.CT2Model) -> tuple[dict, dict]:
     import numpy as np
 
     v = model.variables
-    if any(name.endswith("_scale") for name in v):
-        raise UserError("quantised (int8/int16) CTranslate2 models cannot be converted for "
-                        "openai-whisper; use a float16 or float32 model")
     used = set(CONFIG_SCALARS)
 
-    def take(name):
+    def take_stored(name):
         used.add(name)
         try:
             return v[name]
         except KeyError:
             raise UserError(f"the CTranslate2 Whisper model lacks '{name}'") from None
+
+    def take(name):
+        value = take_stored(name)
+        if f"{name}_scale" in v:
+            used.add(f"{name}_scale")
+            return _dequantised(value, v[f"{name}_scale"])
+        return value
 
     state = {}
 
@@ -109,9 +115,10 @@ def state_dict(model: ct2_model.CT2Model) -> tuple[dict, dict]:
     for i in range(n_text_layer):
         block(f"decoder/layer_{i}", f"decoder.blocks.{i}", cross=True)
     norm("decoder/layer_norm", "decoder.ln")
-    # openai-whisper ties the output projection to the token embedding
-    projection = take("decoder/projection/weight")
-    if projection is not embedding and not np.array_equal(projection, embedding):
+    # openai-whisper ties the output projection to the token embedding (compared as stored:
+    # an alias carries no scale of its own)
+    projection, stored = take_stored("decoder/projection/weight"), v["decoder/embeddings/weight"]
+    if projection is not stored and not np.array_equal(projection, stored):
         raise UserError("the CTranslate2 Whisper model has an untied output projection, "
                         "which openai-whisper cannot represent")
     unknown = sorted(set(v) - used)
@@ -150,6 +157,14 @@ def alignment_heads(ct2_dir: Path, dims) -> bytes | None:
     for layer, head in heads:
         mask[layer, head] = True
     return base64.b85encode(gzip.compress(mask.tobytes()))
+
+
+def _dequantised(stored, scale):
+    """An int8 weight has one scale per output row (conv: per output channel), an int16 one
+    scale in all: stored = round(weight × scale)."""
+    import numpy as np
+
+    return stored.astype(np.float32) / scale.reshape(scale.shape + (1,) * (stored.ndim - scale.ndim))
 
 
 def _split(array, parts: int):

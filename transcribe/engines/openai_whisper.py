@@ -41,7 +41,9 @@ class OpenAIWhisperEngine:
         self.device = pick_device(options.device)
         if self.device == "cuda" and not torch.cuda.is_available():
             raise UserError("device 'cuda' was asked for, but PyTorch sees no CUDA GPU")
-        self.fp16 = self.device == "cuda" and options.compute_type != "float32"
+        # openai-whisper computes in float16 or float32 only; int8 is CTranslate2's
+        self.compute_type = "float16" if self.device == "cuda" and options.compute_type != "float32" \
+            else "float32"
         if options.cpu_threads:
             torch.set_num_threads(options.cpu_threads)
         checkpoint, heads = _checkpoint(Path(model_dir))
@@ -82,7 +84,7 @@ class OpenAIWhisperEngine:
         mel = whisper.log_mel_spectrogram(audio[:whisper.audio.N_SAMPLES], self.model.dims.n_mels,
                                           padding=whisper.audio.HOP_LENGTH, device=self.device)
         mel = whisper.pad_or_trim(mel, whisper.audio.N_FRAMES)
-        _, probs = self.model.detect_language(mel.half() if self.fp16 else mel)
+        _, probs = self.model.detect_language(mel.half() if self.compute_type == "float16" else mel)
         return dict(sorted(probs.items(), key=lambda kv: -kv[1]))
 
     def _segments(self, audio, language: str, options):
@@ -90,7 +92,8 @@ class OpenAIWhisperEngine:
         if audio.size == 0:
             return
         result = self.model.transcribe(
-            audio, verbose=None, language=language, task="transcribe", fp16=self.fp16,
+            audio, verbose=None, language=language, task="transcribe",
+            fp16=self.compute_type == "float16",
             beam_size=options.beam_size, best_of=BEST_OF,
             word_timestamps=options.word_timestamps,
             condition_on_previous_text=options.condition_on_previous_text,
