@@ -14,6 +14,10 @@ from anonymise.tokens import Token
 # Names of national services: the type of service is kept (see recognizers/institution.py).
 GENERIC_SERVICES = frozenset({"nav", "dps", "bup", "helse", "hf", "barnevernet", "legevakten",
                               "legevakt"})
+# Endings of titles and occupations that open a sentence before a name.
+TITLE_ENDINGS = ("sjef", "leder", "leiar", "kirurg", "lege", "person", "diakon", "ist", "ør",
+                 "ar", "er", "eren", "aren", "ant", "mann", "kvinne", "inne", "prest", "minister",
+                 "direktør", "rådgiver", "rådgjevar", "felle", "en")
 # Spoken fillers that open many transcript sentences.
 FILLERS = frozenset({"eh", "ehm", "eeh", "øh", "øhm", "æh", "hm", "hmm", "mm", "mhm", "mmm",
                      "ja", "jo", "nei", "neida", "jada", "ok", "okei", "åh", "aha", "huff",
@@ -134,7 +138,8 @@ class NameRecognizer:
             if _known(word):
                 return (0.7, "sentence start; in the name gazetteers")
             if next_is_name:
-                # often a title ("Ordfører Arne Sandnes"): a human decides
+                if low.endswith(TITLE_ENDINGS):
+                    return None  # "Ordfører Arne Sandnes", "Prosjektsjef Per Atle"
                 return (0.45, "sentence start; an unknown word before a name")
             if gazetteers.looks_common(word):
                 return None
