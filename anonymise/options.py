@@ -5,14 +5,9 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-ACTIONS = ("label", "surrogate", "generalise", "redact", "keep")
+from anonymise.span import CATEGORIES
 
-DEFAULT_ACTIONS = {
-    "PERSON": "label", "PLACE": "label", "ORGANISATION": "label",
-    "FNR": "label", "DNR": "label", "HNR": "label", "ORGNR": "label", "ACCOUNT": "label",
-    "PHONE": "label", "EMAIL": "label", "URL": "label", "ADDRESS": "label", "POSTCODE": "label",
-    "AGE": "label", "DATE": "label", "OCCUPATION": "label", "DIAGNOSIS": "label",
-}
+ACTIONS = ("label", "surrogate", "generalise", "redact", "keep")
 
 
 @dataclass
@@ -23,7 +18,7 @@ class AnonymiseOptions:
     known_names_min_similarity: float = 75.0   # rapidfuzz ratio of whole names, 0-100
     # Words and names never redacted (the project's allow-list), case-insensitive.
     keep: list[str] = field(default_factory=list)
-    # category -> label | surrogate | generalise | redact | keep; missing = DEFAULT_ACTIONS
+    # category -> label | surrogate | generalise | redact | keep; missing = label
     actions: dict[str, str] = field(default_factory=dict)
     # Detections scoring below this go to review instead of being redacted.
     threshold: float = 0.5
@@ -32,12 +27,15 @@ class AnonymiseOptions:
     use_ner: bool = True
 
     def action(self, category: str) -> str:
-        return self.actions.get(category, DEFAULT_ACTIONS.get(category, "label"))
+        return self.actions.get(category, "label")
 
     def check(self) -> None:
         from kodeklar.transcript import UserError
 
         for category, action in self.actions.items():
+            if category not in CATEGORIES:
+                raise UserError(f"anonymise.actions: unknown category '{category}' "
+                                f"(choose from {', '.join(CATEGORIES)})")
             if action not in ACTIONS:
                 raise UserError(f"anonymise.actions.{category}: unknown action '{action}' "
                                 f"(choose from {', '.join(ACTIONS)})")

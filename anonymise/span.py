@@ -5,11 +5,13 @@ from dataclasses import dataclass
 
 # Categories that are names: redacted and pseudonymised per entity.
 NAME_CATEGORIES = ("PERSON", "PLACE", "ORGANISATION")
-# Direct identifiers: always redacted.
+# Direct identifiers: redacted.
 IDENTIFIER_CATEGORIES = ("FNR", "DNR", "HNR", "ORGNR", "ACCOUNT", "PHONE", "EMAIL", "URL",
                          "ADDRESS", "POSTCODE")
 # Indirect identifiers: flagged for review, redacted only when configured.
 INDIRECT_CATEGORIES = ("AGE", "DATE", "OCCUPATION", "DIAGNOSIS")
+# Every category; NUMBER and OTHER come only from a reviewer's decisions.
+CATEGORIES = NAME_CATEGORIES + IDENTIFIER_CATEGORIES + INDIRECT_CATEGORIES + ("NUMBER", "OTHER")
 
 
 @dataclass

@@ -134,6 +134,8 @@ def test_bad_action_is_a_user_error():
     with pytest.raises(UserError, match="unknown action"):
         anonymise.anonymise_transcript(
             interview_1(), AnonymiseOptions(actions={"PERSON": "shred"}), Pseudonyms())
+    with pytest.raises(UserError, match="unknown category 'PERSN'"):
+        AnonymiseOptions(actions={"PERSN": "keep"}).check()
 
 
 def test_review_decisions():
