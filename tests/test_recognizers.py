@@ -117,6 +117,20 @@ def test_identifiers():
     assert got["1767 Halden"] == "POSTCODE"
 
 
+@pytest.mark.parametrize("text, address", [
+    ("Hun bor i Bygdøy allé 5 nå.", "Bygdøy allé 5"),
+    ("adressen er Karl Johans gate 22", "Karl Johans gate 22"),
+    ("han bodde i storgata 3b", "storgata 3b"),
+    ("Vi møttes på Torget 2 i går.", "Torget 2"),
+])
+def test_addresses(text, address):
+    assert found(text).get(address) == "ADDRESS"
+
+
+def test_abbreviation_is_no_name():
+    assert found("Tlf. 22 33 44 55") == {"22 33 44 55": "PHONE"}
+
+
 def test_invalid_numbers_are_not_identifiers():
     fnr = first_valid(15, 3, 85)
     wrong = fnr[:10] + str((int(fnr[10]) + 1) % 10)

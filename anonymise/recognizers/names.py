@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from anonymise import gazetteers
 from anonymise.span import Span
-from anonymise.tokens import Token
+from anonymise.tokens import ABBREVIATIONS, Token
 
 # Names of national services: the type of service is kept (see recognizers/institution.py).
 GENERIC_SERVICES = frozenset({"nav", "dps", "bup", "helse", "hf", "barnevernet", "legevakten",
@@ -106,7 +106,7 @@ class NameRecognizer:
             return None
         word = _bare(tok.text)
         low = word.lower()
-        if low in GENERIC_SERVICES or low in FILLERS:
+        if low in GENERIC_SERVICES or low in FILLERS or low in ABBREVIATIONS:
             return None
         nxt = tokens[i + 1] if i + 1 < len(tokens) else None
         next_is_name = nxt is not None and nxt.capitalised and not _is_derived(nxt.text)

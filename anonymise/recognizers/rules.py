@@ -58,7 +58,7 @@ RECOGNIZERS = (
                       0.9, "a web address", needs=r"\w\.\w"),
     PatternRecognizer("address", "ADDRESS",
                       rf"(?:[{UPPER}][\w.'-]*\s+){{0,2}}(?:[{UPPER}{LOWER}][{LOWER}-]*)?"
-                      rf"(?i:{STREET})\s+\d{{1,4}}(?:\s?[A-Za-z]\b)?",
+                      rf"(?i:{STREET})\s+\d{{1,4}}(?:[A-Za-z]\b|\s[A-Z]\b)?",
                       0.9, "street name (gate/vei/plass/allé) with a house number",
                       needs=rf"(?i:{STREET})\s+\d"),
     PatternRecognizer("postcode", "POSTCODE",
