@@ -20,6 +20,8 @@ def _window_starts(mask: np.ndarray, width: int, step: int) -> np.ndarray:
 
 
 def diarize(audio: np.ndarray, options) -> list[Turn]:
+    if len(audio) == 0:
+        return []
     audio = features.normalize_volume(audio)
     mel = features.mel_spectrogram(audio)
     frames = lambda seconds: max(1, int(round(seconds / FRAME)))  # noqa: E731
