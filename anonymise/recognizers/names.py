@@ -14,10 +14,12 @@ from anonymise.tokens import ABBREVIATIONS, Token
 # Names of national services: the type of service is kept (see recognizers/institution.py).
 GENERIC_SERVICES = frozenset({"nav", "dps", "bup", "helse", "hf", "barnevernet", "legevakten",
                               "legevakt"})
+# Abbreviations are no names, but "St." begins many ("St. Hanshaugen", "St. Olavs hospital").
+NOT_NAMES = ABBREVIATIONS - {"st"}
 # Endings of titles and occupations that open a sentence before a name.
 TITLE_ENDINGS = ("sjef", "leder", "leiar", "kirurg", "lege", "person", "diakon", "ist", "ør",
                  "ar", "er", "eren", "aren", "ant", "mann", "kvinne", "inne", "prest", "minister",
-                 "direktør", "rådgiver", "rådgjevar", "felle", "en")
+                 "direktør", "rådgiver", "rådgjevar", "felle")
 # Spoken fillers that open many transcript sentences.
 FILLERS = frozenset({"eh", "ehm", "eeh", "øh", "øhm", "æh", "hm", "hmm", "mm", "mhm", "mmm",
                      "ja", "jo", "nei", "neida", "jada", "ok", "okei", "åh", "aha", "huff",
@@ -106,7 +108,7 @@ class NameRecognizer:
             return None
         word = _bare(tok.text)
         low = word.lower()
-        if low in GENERIC_SERVICES or low in FILLERS or low in ABBREVIATIONS:
+        if low in GENERIC_SERVICES or low in FILLERS or low in NOT_NAMES:
             return None
         nxt = tokens[i + 1] if i + 1 < len(tokens) else None
         next_is_name = nxt is not None and nxt.capitalised and not _is_derived(nxt.text)
