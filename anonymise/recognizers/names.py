@@ -44,6 +44,11 @@ ORG_SUFFIXES = ("kommune", "tingrett", "lagmannsrett", "byrett", "herredsrett", 
                 "senter", "stadion", "klinikk", "forening", "forbund", "råd", "rådet", "bank",
                 "banken", "styre", "styret", "utvalg", "utvalget", "utval", "utvalet", "selskap",
                 "selskapet", "forlag", "hus")
+# Definite heads that make a capitalised word an organisation ("Tyrilistiftelsen").
+ORG_HEADS = ("stiftelsen", "senteret", "klinikken", "sykehuset", "sjukehuset", "forbundet",
+             "foreningen", "instituttet", "direktoratet", "departementet", "tjenesten",
+             "tenesta", "skolen", "skulen", "kirken", "kyrkja", "banken", "rådet", "partiet",
+             "kontoret", "fengselet", "universitetet", "høgskolen", "høgskulen")
 PLACE_SUFFIXES = ("gate", "gata", "vei", "veien", "veg", "vegen", "plass", "torg", "sentrum",
                   "tinghus", "rådhus", "stasjon", "havn", "bru", "fjord", "fjell")
 PLACE_PREPOSITIONS = frozenset({"i", "på", "fra", "frå", "til", "mot", "ved", "nær",
@@ -229,6 +234,7 @@ class NameRecognizer:
             words = words[1:]
         score, reason = max(found)
         if any(w.endswith(ORG_SUFFIXES) for w in words[1:]) or \
+                any(w.endswith(ORG_HEADS) for w in words) or \
                 any(t.text.isupper() and len(t.text) > 1 for t in tokens[first:last + 1]):
             category = "ORGANISATION"
         elif any(w.endswith(PLACE_SUFFIXES) for w in words[1:]) or \
