@@ -12,6 +12,7 @@ import re
 from dataclasses import asdict, dataclass, field
 
 from anonymise import gazetteers
+from anonymise.span import NAME_CATEGORIES
 
 VERSION = 1
 # Norwegian names for the replacement labels
@@ -80,9 +81,14 @@ class Pseudonyms:
         return found[0] if len(found) == 1 else None
 
     def link(self, category: str, text: str) -> Entity:
-        """The entity `text` names, created (unnumbered) when new."""
+        """The entity `text` names, created (unnumbered) when new. A name already known under
+        another name category keeps its pseudonym ("Halden" taken once for a person and once
+        for a place is one entity, as first decided)."""
         name = normalise(category, text)
         entity = self.find(category, text)
+        if entity is None and category in NAME_CATEGORIES:
+            entity = next((e for e in self.entities if e.category in NAME_CATEGORIES and
+                           (name in e.names or strip_genitive(name) in e.names)), None)
         if entity is None:
             entity = Entity(category, [name])
             self.entities.append(entity)

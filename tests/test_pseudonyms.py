@@ -55,3 +55,10 @@ def test_round_trip():
     q = Pseudonyms.from_dict(p.to_dict())
     assert q.to_dict() == p.to_dict()
     assert q.find("PHONE", "91234567").label == "[TELEFON-1]"
+
+
+def test_one_name_in_two_name_categories_is_one_entity():
+    p = Pseudonyms()
+    place = p.link("PLACE", "Halden")
+    assert p.link("PERSON", "Halden") is place
+    assert p.link("PHONE", "912 34 567") is not place
