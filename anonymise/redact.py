@@ -37,17 +37,22 @@ class Cut:
     decided_by: str = "rule"
 
 
-def replacement(span: Span, text: str, options: AnonymiseOptions, pseudonyms: Pseudonyms) -> str:
+def make_cut(span: Span, text: str, options: AnonymiseOptions, pseudonyms: Pseudonyms,
+             decided_by: str = "rule") -> Cut:
+    """The replacement of one span; a name already in the registry keeps its category."""
     original = text[span.start:span.end]
-    action = options.action(span.category)
+    category = span.category
+    action = options.action(category)
     if action == "redact":
-        return REDACTED
-    if action == "generalise":
-        return generalise(span.category, original)
-    entity = pseudonyms.number(pseudonyms.link(span.category, original))
-    if action == "surrogate":
-        return pseudonyms.surrogate_text(entity, original)
-    return entity.label
+        new = REDACTED
+    elif action == "generalise":
+        new = generalise(category, original)
+    else:
+        entity = pseudonyms.number(pseudonyms.link(category, original))
+        category = entity.category
+        new = pseudonyms.surrogate_text(entity, original) if action == "surrogate" \
+            else entity.label
+    return Cut(span.start, span.end, category, new, span.detector, span.score, decided_by)
 
 
 def generalise(category: str, original: str) -> str:
@@ -143,8 +148,7 @@ def _decide(seg: Segment, spans: list[Span], options: AnonymiseOptions,
         if s.place_start is not None:
             # keep the type of service, pseudonymise its place: "NAV [STED-1]"
             s = Span(s.place_start, s.place_end, "PLACE", s.score, s.detector, s.reason)
-        cuts.append(Cut(s.start, s.end, s.category,
-                        replacement(s, seg.text, options, pseudonyms), s.detector, s.score))
+        cuts.append(make_cut(s, seg.text, options, pseudonyms))
     covered = [(c.start, c.end) for c in cuts] + [(a, b) for a, b, _, _ in candidates]
     candidates += [(a, b, kind, None) for a, b, kind in _review_extra(seg.text, covered)]
     return cuts, candidates
@@ -173,9 +177,7 @@ def _apply_decisions(seg: Segment, decisions: list, cuts: list[Cut], candidates:
         elif not any(c.start < d.char_end and d.char_start < c.end for c in cuts):
             category = _decided_category(d.kind, matching[0] if matching else None)
             span = Span(d.char_start, d.char_end, category, 1.0, "review", "a human decided")
-            cuts.append(Cut(d.char_start, d.char_end, category,
-                            replacement(span, seg.text, options, pseudonyms), "review", 1.0,
-                            "human"))
+            cuts.append(make_cut(span, seg.text, options, pseudonyms, decided_by="human"))
     cuts.sort(key=lambda c: c.start)
 
 
