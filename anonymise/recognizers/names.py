@@ -64,9 +64,6 @@ ARTICLES = frozenset({"den", "det"})
 # A word seen this often in lower case in NorNE train is a common word as well as a name.
 AMBIGUOUS_LOWER_COUNT = 10
 NAME_CUES = frozenset({"heter", "het", "heiter", "kalt", "kalla", "navn", "namn"})
-# A lower-case first name this common is taken as a name on its own ("kari"); rarer ones and
-# lower-case surnames and places ("huda", "heim") go to review.
-COMMON_FIRST_NAME = 500
 
 
 def _bare(word: str) -> str:
@@ -157,11 +154,7 @@ class NameRecognizer:
         prev = tokens[i - 1].text.lower() if i > 0 else ""
         if gazetteers.lower_case_count(known) == 0 == gazetteers.lower_case_count(low) \
                 and len(known) > 3:
-            if gazetteers.first_names().get(known, 0) >= COMMON_FIRST_NAME:
-                return (0.6, "lower case; a common first name, not a common word")
-            if prev in PLACE_PREPOSITIONS and gazetteers.is_place(known):
-                return (0.6, "lower case; a kommune or fylke after a preposition")
-            return (0.45, "lower case; in the name gazetteers, not a common word")
+            return (0.55, "lower case; in the name gazetteers, never seen as a common word")
         surname_next = nxt is not None and nxt.capitalised and \
             nxt.text.lower() in gazetteers.surnames() and \
             nxt.text.lower() not in gazetteers.first_names()
