@@ -4,6 +4,7 @@ registered here by name; heavy libraries are imported inside the commands, so th
 from __future__ import annotations
 
 import importlib
+import os
 import signal
 import sys
 
@@ -68,4 +69,12 @@ def main() -> None:
     except KeyboardInterrupt:
         click.echo("kodeklar: interrupted", err=True)
         sys.exit(130)
+    except Exception as e:
+        # a bug: its message or traceback may quote transcript text, so only the type is
+        # shown unless the user asks for the details
+        if os.environ.get("KODEKLAR_DEBUG"):
+            raise
+        click.echo(f"kodeklar: internal error ({type(e).__name__}); set KODEKLAR_DEBUG=1 "
+                   f"to see the traceback", err=True)
+        sys.exit(3)
     sys.exit(rv if isinstance(rv, int) else 0)
