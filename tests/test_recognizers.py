@@ -49,6 +49,7 @@ def test_person_names(text, name):
     ("Vi var på Lillehammer i fjor.", "Lillehammer"),
     ("Han kommer fra Møre og Romsdal.", "Møre og Romsdal"),
     ("hun bor i halden nå", "halden"),                        # lower case, ASR style
+    ("vi reiste fra norge til oslo", "oslo"),
 ])
 def test_places(text, place):
     assert found(text).get(place) == "PLACE"
