@@ -33,6 +33,10 @@ def download(name, to):
     """For a machine WITH internet: fetch CTranslate2 model NAME (e.g. large-v3, or a
     Hugging Face repo id such as NbAiLab/nb-whisper-large) into a folder to copy to the
     offline machine and pass with --model."""
+    import os
+
+    # the one command meant for a machine with internet: lift the offline default
+    os.environ["HF_HUB_OFFLINE"] = "0"
     from transcribe import models
 
     path = models.download(name, to)
