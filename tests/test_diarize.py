@@ -138,3 +138,29 @@ def test_channels_mode_on_generated_stereo():
         assert spk == want_spk
         assert abs(start - want_start) <= 0.04 and abs(end - want_end) <= 0.04
     assert diarize_channels(np.zeros((2, RATE), dtype=np.float32)) == []
+
+
+def test_viterbi_ignores_a_lone_window_but_follows_a_real_change():
+    from transcribe.diarize.resegment import viterbi
+
+    scores = np.array([[0.8, 0.6]] * 5 + [[0.6, 0.8]] + [[0.8, 0.6]] * 5 + [[0.5, 0.9]] * 10)
+    assert viterbi(scores, 1.0).tolist() == [0] * 11 + [1] * 10
+    assert viterbi(scores, 0.0).tolist() == [0] * 5 + [1] + [0] * 5 + [1] * 10
+
+
+def test_clustering_pools_long_recordings_and_folds_outliers():
+    from transcribe.diarize.cluster import MAX_POINTS, centroids
+
+    rng = np.random.default_rng(0)
+    voices = rng.standard_normal((3, 256))
+    # two voices in long runs, as in a recording, and a few stray windows of a third sound
+    who = np.repeat([0, 1, 0, 1], (MAX_POINTS + 1000) // 4)
+    who[::400] = 2
+    x = voices[who] + rng.standard_normal((len(who), 256)) * 0.8
+    x /= np.linalg.norm(x, axis=1, keepdims=True)
+    means = centroids(x, None, 1, 8, threshold=0.4, min_share=0.03)
+    assert len(means) == 2
+    found = (x @ means.T).argmax(axis=1)
+    a, b = (np.bincount(found[who == v], minlength=2) / np.sum(who == v) for v in (0, 1))
+    assert a.max() > 0.95 and b.max() > 0.95 and a.argmax() != b.argmax()
+    assert len(centroids(x, 3, 1, 8, threshold=0.4, min_share=0.03)) == 3

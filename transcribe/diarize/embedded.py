@@ -34,8 +34,7 @@ def diarize(audio: np.ndarray, options) -> list[Turn]:
         return []
     if len(mel) < width:  # a recording shorter than one window: zero-pad as resemblyzer does
         mel = np.pad(mel, ((0, width - len(mel)), (0, 0)))
-    windows = np.stack([mel[s:s + width] for s in starts])
-    x = encoder.embed(windows)
+    x = encoder.embed(mel, starts, width)
     means = cluster.centroids(x, options.speakers, options.min_speakers, options.max_speakers,
                               options.cluster_threshold, options.min_speaker_share)
     path = resegment.viterbi(x @ means.T, options.switch_penalty)

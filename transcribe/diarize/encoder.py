@@ -21,11 +21,15 @@ def _session():
                                         providers=["CPUExecutionProvider"])
 
 
-def embed(mels: np.ndarray) -> np.ndarray:
-    """(n, frames, 40) mel windows -> (n, 256) unit-length embeddings."""
-    if len(mels) == 0:
+def embed(mel: np.ndarray, starts: np.ndarray, width: int) -> np.ndarray:
+    """Embeddings of the windows mel[s:s + width] for s in `starts`: (len(starts), 256),
+    unit length. Windows are cut batch by batch: stacked at once, a long recording's
+    overlapping windows would take gigabytes."""
+    if len(starts) == 0:
         return np.zeros((0, 256), dtype=np.float32)
     session = _session()
-    out = [session.run(None, {"mels": np.ascontiguousarray(mels[i:i + BATCH], np.float32)})[0]
-           for i in range(0, len(mels), BATCH)]
+    out = []
+    for i in range(0, len(starts), BATCH):
+        batch = np.stack([mel[s:s + width] for s in starts[i:i + BATCH]]).astype(np.float32)
+        out.append(session.run(None, {"mels": batch})[0])
     return np.concatenate(out)

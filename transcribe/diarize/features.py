@@ -11,6 +11,7 @@ SAMPLE_RATE = 16000
 N_FFT = 400        # 25 ms
 HOP = 160          # 10 ms
 N_MELS = 40
+CHUNK = 6000      # frames (one minute) transformed at a time
 TARGET_DBFS = -30  # resemblyzer raises quiet recordings to this level, never lowers them
 
 
@@ -57,7 +58,11 @@ def mel_spectrogram(audio: np.ndarray) -> np.ndarray:
     padded = np.pad(np.asarray(audio, dtype=np.float32), N_FFT // 2)
     n_frames = 1 + (len(padded) - N_FFT) // HOP
     frames = np.lib.stride_tricks.as_strided(
-        padded, shape=(n_frames, N_FFT), strides=(padded.strides[0] * HOP, padded.strides[0]))
+        padded, shape=(n_frames, N_FFT), strides=(padded.strides[0] * HOP, padded.strides[0]),
+        writeable=False)
     window = (0.5 - 0.5 * np.cos(2 * np.pi * np.arange(N_FFT) / N_FFT)).astype(np.float32)
-    power = np.abs(np.fft.rfft(frames * window, axis=1)) ** 2
-    return (power.astype(np.float32) @ mel_filters().T).astype(np.float32)
+    mel = np.empty((n_frames, N_MELS), dtype=np.float32)
+    for i in range(0, n_frames, CHUNK):  # a whole recording's spectrum would take gigabytes
+        power = np.abs(np.fft.rfft(frames[i:i + CHUNK] * window, axis=1)) ** 2
+        mel[i:i + CHUNK] = power.astype(np.float32) @ mel_filters().T
+    return mel
