@@ -104,10 +104,13 @@ def test_an_openai_checkpoint_is_accepted_as_it_is(model_dir, audio, options, ru
 @pytest.mark.slow
 def test_silence_gives_no_segments(runs):
     engine = runs["openai-whisper"][0]
-    options = TranscribeOptions(language="no", vad=True)
-    decoded = engine.transcribe(np.zeros(5 * 16000, np.float32), options)
+    silence = np.zeros(5 * 16000, np.float32)
+    decoded = engine.transcribe(silence, TranscribeOptions(language="no", vad=True))
     assert (decoded.language, decoded.language_probability) == ("no", 1.0)
     assert list(decoded.segments) == []
+    # nothing left after the VAD, and still a language, as faster-whisper gives one
+    decoded = engine.transcribe(silence, TranscribeOptions(language=None, vad=True))
+    assert decoded.language in decoded.language_probs and list(decoded.segments) == []
 
 
 def test_missing_openai_whisper_says_how_to_install(monkeypatch, tmp_path):

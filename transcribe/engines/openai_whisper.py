@@ -11,7 +11,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from kodeklar.transcript import UserError, Word
+from transcribe.convert import alignment_heads, openai_checkpoint
 from transcribe.engines import Decoded, DecodedSegment
+from transcribe.models import cache_dir
 
 SAMPLE_RATE = 16000
 # faster-whisper samples this many candidates per fallback temperature; openai-whisper one
@@ -42,20 +44,24 @@ class OpenAIWhisperEngine:
         if self.device == "cuda" and not torch.cuda.is_available():
             raise UserError("device 'cuda' was asked for, but PyTorch sees no CUDA GPU")
         # openai-whisper computes in float16 or float32 only; int8 is CTranslate2's
-        self.compute_type = "float16" if self.device == "cuda" and options.compute_type != "float32" \
-            else "float32"
+        fp16 = self.device == "cuda" and options.compute_type != "float32"
+        self.compute_type = "float16" if fp16 else "float32"
         if options.cpu_threads:
             torch.set_num_threads(options.cpu_threads)
-        checkpoint, heads = _checkpoint(Path(model_dir))
+        model_dir = Path(model_dir)
+        given = model_dir.is_file() and model_dir.suffix == ".pt"
+        checkpoint = model_dir if given else openai_checkpoint(model_dir, cache_dir() / "openai-whisper")
         try:
             self.model = whisper.load_model(str(checkpoint), device=self.device)
         except (RuntimeError, KeyError, OSError, EOFError) as e:
             raise UserError(f"cannot load the openai-whisper checkpoint {checkpoint}: "
                             f"{type(e).__name__}: {str(e).splitlines()[0][:200]}") from None
-        # word timestamps follow these cross-attention heads; load_model knows them only by name
-        dump = heads(self.model.dims)
-        if dump is not None:
-            self.model.set_alignment_heads(dump)
+        # word timestamps follow these cross-attention heads, which load_model sets only for
+        # the models it downloads by name; an official checkpoint keeps its name (base.pt)
+        heads = whisper._ALIGNMENT_HEADS.get(model_dir.stem) if given \
+            else alignment_heads(model_dir, self.model.dims)
+        if heads is not None:
+            self.model.set_alignment_heads(heads)
 
     def transcribe(self, audio, options) -> Decoded:
         speech_chunks = None
@@ -79,9 +85,13 @@ class OpenAIWhisperEngine:
         The mel is taken as faster-whisper takes it (one hop of zeros after the audio, the
         window padded after the mel, not before), so both engines detect alike: padding the
         samples instead moves the probabilities of a short clip by ~0.02."""
+        import numpy as np
         import whisper
 
-        mel = whisper.log_mel_spectrogram(audio[:whisper.audio.N_SAMPLES], self.model.dims.n_mels,
+        clip = audio[:whisper.audio.N_SAMPLES]
+        # the STFT needs one window of samples; less is left when the VAD found no speech
+        clip = np.pad(clip, (0, max(0, whisper.audio.N_FFT - len(clip))))
+        mel = whisper.log_mel_spectrogram(clip, self.model.dims.n_mels,
                                           padding=whisper.audio.HOP_LENGTH, device=self.device)
         mel = whisper.pad_or_trim(mel, whisper.audio.N_FRAMES)
         _, probs = self.model.detect_language(mel.half() if self.compute_type == "float16" else mel)
@@ -109,20 +119,6 @@ class OpenAIWhisperEngine:
             yield DecodedSegment(start=s["start"], end=s["end"], text=s["text"], words=words,
                                  avg_logprob=s["avg_logprob"], no_speech_prob=s["no_speech_prob"],
                                  compression_ratio=s["compression_ratio"])
-
-
-def _checkpoint(path: Path):
-    """(checkpoint file, a function of the model's dims giving its alignment heads or None)."""
-    import whisper
-
-    if path.is_file() and path.suffix == ".pt":
-        # an official checkpoint keeps its download name (base.pt, large-v3.pt)
-        return path, lambda dims: whisper._ALIGNMENT_HEADS.get(path.stem)
-    from transcribe.convert import alignment_heads, openai_checkpoint
-    from transcribe.models import cache_dir
-
-    checkpoint = openai_checkpoint(path, cache_dir() / "openai-whisper")
-    return checkpoint, lambda dims: alignment_heads(path, dims)
 
 
 def _speech(audio):
