@@ -43,7 +43,7 @@ def openai_checkpoint(ct2_dir: Path, cache_dir: Path) -> Path:
         target.parent.mkdir(parents=True, exist_ok=True)
     except OSError as e:
         raise UserError(f"cannot create the model cache {target.parent} ({e.strerror})") from None
-    return write_atomic(target, buffer.getvalue())
+    return write_atomic(target, buffer.getbuffer())
 
 
 def state_dict(model: ct2_model.CT2Model) -> tuple[dict, dict]:
@@ -138,8 +138,7 @@ def state_dict(model: ct2_model.CT2Model) -> tuple[dict, dict]:
         "n_text_head": int(v["decoder/num_heads"]),
         "n_text_layer": n_text_layer,
     }
-    # torch.from_numpy needs writable arrays, and the reader's are views of the file
-    return dims, {k: a.copy() for k, a in state.items()}
+    return dims, state
 
 
 def alignment_heads(ct2_dir: Path, dims) -> bytes | None:

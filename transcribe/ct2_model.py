@@ -20,6 +20,7 @@ one per output row for int8, one scalar for int16) such that `W ≈ stored / sca
 """
 from __future__ import annotations
 
+import mmap
 import struct
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,22 +35,27 @@ DTYPES = ("float32", "int8", "int16", "int32", "float16", "bfloat16")
 class CT2Model:
     spec: str
     revision: int
-    variables: dict  # name → numpy array (read-only views of the file's bytes); aliases included
+    variables: dict  # name → numpy array; aliases included
 
 
 def read(path: Path) -> CT2Model:
+    """The arrays are copy-on-write views of the mapped file: a 3 GB large-v3 is paged in
+    as it is used, not read and copied first."""
     path = Path(path)
     try:
-        data = path.read_bytes()
+        with open(path, "rb") as f:
+            data = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_COPY)
     except OSError as e:
         raise UserError(f"cannot read {path} ({e.strerror})") from None
+    except ValueError:  # an empty file cannot be mapped
+        raise UserError(f"{path} is not a readable CTranslate2 model (empty)") from None
     try:
         return _parse(data)
     except (struct.error, ValueError, KeyError, UnicodeDecodeError):
         raise UserError(f"{path} is not a readable CTranslate2 model (truncated or corrupt)") from None
 
 
-def _parse(data: bytes) -> CT2Model:
+def _parse(data) -> CT2Model:
     import numpy as np
 
     pos = 0
