@@ -18,8 +18,8 @@ os.environ.setdefault("PYANNOTE_METRICS_ENABLED", "0")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import numpy as np  # noqa: E402
-import soundfile as sf  # noqa: E402
 
+from transcribe.audio import decode  # noqa: E402
 from transcribe.diarize import DiarizeOptions, diarize  # noqa: E402
 
 DATA = Path("/work/shared/data/diarization")
@@ -55,7 +55,7 @@ def main() -> None:
     collared, strict = DiarizationErrorRate(collar=0.25), DiarizationErrorRate(collar=0.0)
     rows, total_audio, total_time = [], 0.0, 0.0
     for name, wav, rttm, uem_file in clips(args.data):
-        audio, rate = sf.read(wav, dtype="float32")
+        audio, rate = decode(wav)[0], 16000
         reference = load_rttm(rttm)[name]
         uem = (load_uem(uem_file)[name] if uem_file
                else Timeline([Segment(0, len(audio) / rate)]))

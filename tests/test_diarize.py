@@ -21,12 +21,10 @@ RATE = 16000
 
 
 def load(name: str) -> np.ndarray:
-    import soundfile as sf
+    from transcribe.audio import decode
 
     path = DATA / "sample.wav" if name == "sample" else DATA / "ami_debug" / f"{name}.wav"
-    audio, rate = sf.read(path, dtype="float32")
-    assert rate == RATE
-    return audio
+    return decode(path)[0]
 
 
 def cut(name: str, start: float, end: float) -> np.ndarray:
