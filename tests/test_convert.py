@@ -98,10 +98,11 @@ def _mask(dump):
     return gzip.decompress(base64.b85decode(dump))
 
 
-@pytest.mark.parametrize("damage", ["truncated", "garbage", "trailing", "bad_dtype", "bad_size"])
+@pytest.mark.parametrize("damage", ["empty", "truncated", "garbage", "trailing", "bad_dtype", "bad_size"])
 def test_damaged_model_bin_is_a_user_error(tmp_path, damage):
     good = _model_bin({"w": (0, np.ones((2, 3), np.float32))})
     data = {
+        "empty": b"",
         "truncated": good[:-7],
         "garbage": b"\x06\0\0\0\xff\xff" + b"x" * 40,
         "trailing": good + b"\0",
