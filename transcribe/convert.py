@@ -130,12 +130,12 @@ def state_dict(model: ct2_model.CT2Model) -> tuple[dict, dict]:
         "n_mels": int(state["encoder.conv1.weight"].shape[1]),
         "n_audio_ctx": int(state["encoder.positional_embedding"].shape[0]),
         "n_audio_state": int(state["encoder.conv1.weight"].shape[0]),
-        "n_audio_head": int(v["encoder/num_heads"]),
+        "n_audio_head": int(take_stored("encoder/num_heads")),
         "n_audio_layer": n_audio_layer,
         "n_vocab": int(embedding.shape[0]),
         "n_text_ctx": int(state["decoder.positional_embedding"].shape[0]),
         "n_text_state": int(embedding.shape[1]),
-        "n_text_head": int(v["decoder/num_heads"]),
+        "n_text_head": int(take_stored("decoder/num_heads")),
         "n_text_layer": n_text_layer,
     }
     return dims, state
