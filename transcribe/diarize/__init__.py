@@ -25,6 +25,7 @@ SAMPLE_RATE = 16000
 
 @dataclass
 class DiarizeOptions:
+    """Every diarisation setting; the whole dataclass goes into the cache key."""
     backend: str = "embedded"
     speakers: int | None = None       # the exact count, when the user knows it
     min_speakers: int = 1

@@ -38,14 +38,15 @@ def diarize(audio: np.ndarray, options) -> list[Turn]:
     means = cluster.centroids(x, options.speakers, options.min_speakers, options.max_speakers,
                               options.cluster_threshold, options.min_speaker_share)
     path = resegment.viterbi(x @ means.T, options.switch_penalty)
-    # every speech frame takes the label of the window whose centre is nearest
-    centres = starts + width // 2
     speech_frames = np.flatnonzero(mask)
-    nearest = np.clip(np.searchsorted(centres, speech_frames), 1, len(centres) - 1) \
-        if len(centres) > 1 else np.zeros(len(speech_frames), dtype=int)
-    if len(centres) > 1:
-        left_closer = speech_frames - centres[nearest - 1] <= centres[nearest] - speech_frames
-        nearest = np.where(left_closer, nearest - 1, nearest)
     labels = np.full(len(mask), -1)
-    labels[speech_frames] = path[nearest]
+    labels[speech_frames] = path[_nearest(starts + width // 2, speech_frames)]
     return turns_from_labels(labels, FRAME)
+
+
+def _nearest(centres: np.ndarray, frames: np.ndarray) -> np.ndarray:
+    """For each frame, the index of the nearest window centre (`centres` sorted): a frame
+    speaks with the voice of the window that hears it best centred."""
+    right = np.clip(np.searchsorted(centres, frames), 0, len(centres) - 1)
+    left = np.maximum(right - 1, 0)
+    return np.where(frames - centres[left] <= centres[right] - frames, left, right)
