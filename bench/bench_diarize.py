@@ -22,7 +22,7 @@ import numpy as np  # noqa: E402
 from transcribe.audio import decode  # noqa: E402
 from transcribe.diarize import DiarizeOptions, diarize  # noqa: E402
 
-DATA = Path("/work/shared/data/diarization")
+DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "diarization"
 
 
 def clips(data: Path):

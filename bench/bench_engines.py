@@ -18,7 +18,7 @@ import platform
 import time
 from pathlib import Path
 
-DEFAULT_AUDIO = Path("/work/shared/data/speech/ub_erna.mp3")
+DEFAULT_AUDIO = Path(__file__).resolve().parents[2] / "shared" / "data" / "speech" / "ub_erna.mp3"
 RUNS = (("faster-whisper", "int8"), ("faster-whisper", "float32"), ("openai-whisper", "float32"))
 
 

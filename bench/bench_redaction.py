@@ -19,8 +19,8 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SCORER = Path("/work/shared/tools/redaction_score.py")
-NORNE = Path("/work/shared/data/norne")
+SCORER = Path(__file__).resolve().parents[2] / "shared" / "tools" / "redaction_score.py"
+NORNE = Path(__file__).resolve().parents[2] / "shared" / "data" / "norne"
 DEV = {"bokmål": "no_bokmaal-ud-dev.conllu", "nynorsk": "no_nynorsk-ud-dev.conllu"}
 CATEGORIES = ("PERSON", "PLACE", "ORGANISATION")
 

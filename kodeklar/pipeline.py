@@ -176,10 +176,10 @@ def _diarise(transcript: Transcript, path: Path, decoded, c) -> Transcript:
         if channels.shape[0] < 2:
             raise UserError(f"{path}: --channels-as-speakers needs a recording with one "
                             f"channel per speaker, this one has 1 channel")
-        turns = diarize.diarize_channels(channels)
+        turns, used = diarize.diarize_channels(channels), {"backend": "channels"}
     else:
-        turns = diarize.diarize(decoded(), c.diarise)
-    return assign.assign_speakers(transcript, turns, c.run.roles)
+        turns, used = diarize.diarize(decoded(), c.diarise), c.diarise.as_params()
+    return assign.assign_speakers(transcript, turns, c.run.roles, diariser=used)
 
 
 def export_all(transcript: Transcript, raw: Transcript, path: Path, name: str,

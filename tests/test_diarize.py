@@ -14,7 +14,8 @@ from kodeklar.transcript import UserError
 from transcribe.diarize import DiarizeOptions, Turn, diarize, diarize_channels
 from transcribe.diarize import features
 
-DATA = Path(os.environ.get("KODEKLAR_DIARIZATION_DATA", "/work/shared/data/diarization"))
+DATA = Path(os.environ.get("KODEKLAR_DIARIZATION_DATA",
+                           Path(__file__).resolve().parents[2] / "shared" / "data" / "diarization"))
 needs_data = pytest.mark.skipif(not (DATA / "sample.wav").exists(),
                                 reason="AMI diarisation clips not available")
 RATE = 16000

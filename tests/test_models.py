@@ -63,3 +63,12 @@ def test_model_folder_and_hub_cache_are_found_offline(tmp_path, monkeypatch):
     assert info.origin == "hf-cache" and info.path == snapshot
     assert info.sha256 == hashlib.sha256(b"weights").hexdigest()
     assert models.resolve(str(snapshot)).origin == "folder"
+
+
+def test_an_openai_checkpoint_resolves_for_the_openai_engine(tmp_path, monkeypatch):
+    monkeypatch.setenv("KODEKLAR_CACHE", str(tmp_path / "cache"))
+    checkpoint = tmp_path / "base.pt"
+    checkpoint.write_bytes(b"torch zip")
+    info = models.resolve(str(checkpoint))
+    assert (info.origin, info.name, info.path) == ("checkpoint", "base", checkpoint)
+    assert info.sha256 == hashlib.sha256(b"torch zip").hexdigest()

@@ -22,7 +22,7 @@ SILENCE = 3.0
 
 def _clip() -> Path:
     local = Path(__file__).parents[1] / "sample_audio" / CLIP
-    return local if local.exists() else Path("/work/shared/data/speech") / CLIP
+    return local if local.exists() else Path(__file__).resolve().parents[2] / "shared" / "data" / "speech" / CLIP
 
 
 @pytest.fixture(scope="module")

@@ -6,6 +6,7 @@ A model is named by one of:
   its known sha256, written atomically.
 - a path to a CTranslate2 model folder (`model.bin` + `config.json`), e.g. NB-Whisper or
   large-v3 converted on a machine with internet and copied here;
+- an openai-whisper checkpoint (`base.pt`), for the openai-whisper engine only;
 - a name or Hugging Face repo id already present in the local Hugging Face cache
   (`large-v3`, `Systran/faster-whisper-large-v3`, `NbAiLab/nb-whisper-large`).
 Nothing is ever downloaded at run time; `download()` is for a machine with internet.
@@ -171,6 +172,9 @@ def resolve(name: str | os.PathLike | None) -> ModelInfo:
     if name == BUNDLED:
         return bundled_model()
     path = Path(name).expanduser()
+    if path.is_file() and path.suffix == ".pt":
+        # an openai-whisper checkpoint, for --engine openai-whisper
+        return ModelInfo(path.stem, path, _cached_sha256(path), path.stat().st_size, "checkpoint")
     if path.exists():
         return folder_model(path)
     found = hub_cache_model(name)

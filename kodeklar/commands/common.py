@@ -39,6 +39,10 @@ def transcribe_options(f):
 
 def diarise_options(f):
     options = [
+        click.option("--diariser", type=click.Choice(["embedded", "pyannote"]),
+                     help="embedded (default: offline, no token) or pyannote (a pipeline on disk)."),
+        click.option("--pyannote-pipeline", type=click.Path(path_type=str),
+                     help="Folder or config.yaml of a pyannote pipeline on disk (with --diariser pyannote)."),
         click.option("--speakers", type=click.IntRange(1, 32), help="Exact number of speakers, if known."),
         click.option("--min-speakers", type=click.IntRange(1, 32)),
         click.option("--max-speakers", type=click.IntRange(1, 32)),
@@ -81,7 +85,8 @@ def build_config(config_path: Path | None, kw: dict):
                       language=None if language == "auto" else language)
     if language == "auto":
         config.sections["transcribe"].language = None
-    config = override(config, "diarise", speakers=kw.get("speakers"),
+    config = override(config, "diarise", backend=kw.get("diariser"), pipeline=kw.get("pyannote_pipeline"),
+                      speakers=kw.get("speakers"),
                       min_speakers=kw.get("min_speakers"), max_speakers=kw.get("max_speakers"))
     config = override(config, "run", channels_as_speakers=kw.get("channels_as_speakers"),
                       roles=parse_roles(kw.get("roles")), keep_names=kw.get("keep_names"),

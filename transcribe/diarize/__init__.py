@@ -8,8 +8,6 @@ from __future__ import annotations
 import importlib
 from dataclasses import asdict, dataclass
 
-import numpy as np
-
 from kodeklar.transcript import UserError
 
 from .turns import Turn
@@ -54,7 +52,9 @@ def _check(options: DiarizeOptions) -> None:
         raise UserError("speaker limits must satisfy 1 <= min_speakers <= max_speakers")
 
 
-def _mono16k(audio: np.ndarray, sample_rate: int) -> np.ndarray:
+def _mono16k(audio, sample_rate: int):
+    import numpy as np
+
     audio = np.asarray(audio, dtype=np.float32)
     if audio.ndim != 1:
         raise ValueError(f"expected mono audio, got shape {audio.shape}")
@@ -66,7 +66,7 @@ def _mono16k(audio: np.ndarray, sample_rate: int) -> np.ndarray:
     return audio
 
 
-def diarize(audio: np.ndarray, options: DiarizeOptions | None = None,
+def diarize(audio, options: DiarizeOptions | None = None,
             sample_rate: int = SAMPLE_RATE) -> list[Turn]:
     """Speaker turns of a mono recording, in time order; turns may overlap."""
     options = options or DiarizeOptions()
@@ -75,7 +75,7 @@ def diarize(audio: np.ndarray, options: DiarizeOptions | None = None,
     return backend.diarize(_mono16k(audio, sample_rate), options)
 
 
-def diarize_channels(channels: np.ndarray, sample_rate: int = SAMPLE_RATE) -> list[Turn]:
+def diarize_channels(channels, sample_rate: int = SAMPLE_RATE) -> list[Turn]:
     """Turns of a recording with one microphone per person: see `channels.py`."""
     from .channels import diarize_channels as by_channel
 

@@ -29,6 +29,9 @@ class FasterWhisperEngine:
         import faster_whisper
         from faster_whisper import BatchedInferencePipeline, WhisperModel
 
+        if model_dir.is_file():
+            raise UserError(f"{model_dir} is an openai-whisper checkpoint: use it with "
+                            f"--engine openai-whisper, or give a CTranslate2 model folder")
         self.version = faster_whisper.__version__
         self.device = pick_device(options.device)
         self.compute_type = pick_compute_type(options.compute_type, self.device)
