@@ -157,6 +157,13 @@ def evaluate(nlp, dev: dict[str, list]) -> dict[str, dict]:
     return scores
 
 
+def save(nlp, out: Path) -> None:
+    """Save the pipeline without its string store: those are the words of the NorNE texts,
+    which we do not republish, and the hashed features do not need them to predict."""
+    nlp.to_disk(out)
+    (out / "vocab" / "strings.json").write_text("[]", encoding="utf-8")
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--out", type=Path, required=True, help="folder for the best pipeline")
@@ -214,7 +221,7 @@ def main(argv: list[str] | None = None) -> None:
             mean_f = sum(v["f"] for v in scores.values()) / len(scores)
             if mean_f > best:
                 best = mean_f
-                nlp.to_disk(args.out)
+                save(nlp, args.out)
         entry = {"epoch": epoch, "loss": round(losses.get("ner", 0.0), 1),
                  "train_seconds": round(train_s), "words_per_s": int(n_words / train_s),
                  "mean_f": round(mean_f, 4), "best": mean_f >= best,
