@@ -71,3 +71,11 @@ def test_unknown_config_key(raw):
     result = run(["anonymise", "--text", str(bad), "--config", str(bad)])
     assert isinstance(result.exception, UserError)
     assert "unknown key 'threshhold'" in str(result.exception)
+
+
+def test_never_overwrites_an_input(raw):
+    path = raw / "intervju-01.json"
+    before = path.read_bytes()
+    result = run(["anonymise", str(path), "-o", str(raw), "--key", str(raw / "k")])
+    assert isinstance(result.exception, UserError) and "overwrite" in str(result.exception)
+    assert path.read_bytes() == before

@@ -50,18 +50,26 @@ def anonymise_files(paths, out: Path, options, key_path: Path | None,
     from kodeklar.transcript import load, save
 
     raws = [load(p) for p in paths]
-    for path, raw in zip(paths, raws):
+    # "intervju-01.raw.json" (the run's private raw transcript) -> "intervju-01.json"
+    targets = [out / f"{p.stem.removesuffix('.raw')}.json" for p in paths]
+    for path, raw, target in zip(paths, raws, targets):
         if raw.anonymised:
             raise UserError(f"{path}: already anonymised; give the raw transcript")
+        if target.resolve() == path.resolve():
+            raise UserError(f"{path}: the output would overwrite this input; choose another -o")
+    if len(set(targets)) < len(targets):
+        raise UserError("two transcripts have the same name; anonymise them into separate folders")
     found = decisions.load(decisions_path) if decisions_path else []
     key_path = key_path or out / "private" / "key.kodeklar"
-    key_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    try:
+        key_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise UserError(f"cannot create {e.filename} ({e.strerror})") from None
     secret, pseudonyms = open_key(key_path)
-    out.mkdir(parents=True, exist_ok=True)
-    for path, raw in zip(paths, raws):
+    for raw, target in zip(raws, targets):
         result = anonymise.anonymise_transcript(raw, options, pseudonyms, found)
-        # "intervju-01.raw.json" (the run's private raw transcript) -> "intervju-01.json"
-        target = save(result, out / f"{path.stem.removesuffix('.raw')}.json")
+        save(result, target)
         click.echo(f"{target}: {len(result.redactions)} redactions, "
                    f"{len(result.review)} to review", err=True)
     keyfile.save(key_path, pseudonyms, secret)
