@@ -1,9 +1,11 @@
 """Review decisions: a human's verdict on review candidates, read from a CSV with the columns
-recording,segment,char_start,char_end,kind,decision (decision: redact | keep). Offsets index
-the raw segment text, as in the review items of an anonymised Transcript."""
+recording,segment,char_start,char_end,kind,decision (decision: redact | keep, or empty for
+not decided yet), separated by commas or semicolons. Offsets index the raw segment text, as
+in the review items of an anonymised Transcript."""
 from __future__ import annotations
 
 import csv
+import io
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,9 +43,13 @@ def load(path: str | os.PathLike) -> list[Decision]:
     path = Path(path)
     try:
         with open(path, encoding="utf-8-sig", newline="") as f:
-            reader = csv.DictReader(f)
-            rows = list(reader)
-            header = reader.fieldnames or []
+            text = f.read()
+        # Excel with Norwegian settings saves CSV with semicolons
+        first_line = text.split("\n", 1)[0]
+        delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+        reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
+        rows = list(reader)
+        header = reader.fieldnames or []
     except FileNotFoundError:
         raise UserError(f"{path}: no such file") from None
     except (OSError, UnicodeDecodeError, csv.Error) as e:
@@ -58,6 +64,8 @@ def load(path: str | os.PathLike) -> list[Decision]:
         if None in row or any(row[c] is None for c in COLUMNS):
             raise UserError(f"{where}: wrong number of fields")
         verdict = row["decision"].strip().lower()
+        if not verdict:
+            continue  # not decided yet: the candidate stays on the review list
         if verdict not in VERDICTS:
             raise UserError(f"{where}: decision must be 'redact' or 'keep'")
         d = Decision(row["recording"].strip(), _int(row["segment"], "segment", where),

@@ -106,3 +106,28 @@ def test_rerun_with_a_new_name_list_reanonymises_without_retranscribing(batch, t
         assert entry["stages"]["transcribe"]["cached"] is True
         assert entry["stages"]["diarise"]["cached"] is True
         assert entry["status"] == "done"
+
+
+def test_review_decisions_change_the_next_run(batch):
+    out, _ = batch
+    sheet = out / "private" / "review" / "intervju-01.review.csv"
+    with open(sheet, encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert rows, "the dialogue leaves candidates for a human to review"
+    before = tr.load(out / "anonymised" / "intervju-01.json")
+    # a Norwegian Excel saves with semicolons; only the first candidate is decided
+    decided = out.parent / "beslutninger.csv"
+    lines = [";".join(rows[0].keys())]
+    for i, row in enumerate(rows):
+        lines.append(";".join({**row, "decision": "redact" if i == 0 else ""}.values()))
+    decided.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = run_cli("run", SAMPLES / "dialogue.flac", SAMPLES / "norwegian-medium-8s.mp3", "-o", out,
+                     "--format", ALL_FORMATS, "--report-include-originals", "--redact-audio", "beep",
+                     "--roles", "S1=Intervjuer,S2=Informant", "--decisions", decided)
+    assert result.returncode == 0, result.stderr
+    after = tr.load(out / "anonymised" / "intervju-01.json")
+    human = [r for r in after.redactions if r.decided_by == "human"]
+    assert len(human) == 1
+    assert len(after.review) == len(before.review) - 1
+    report = json.loads((out / "reports" / "intervju-01.report.json").read_text())
+    assert "human" in json.dumps(report)
