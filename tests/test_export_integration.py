@@ -6,7 +6,6 @@ import csv
 import zipfile
 from pathlib import Path
 
-import pytest
 
 from kodeklar import exporters, report
 from kodeklar.transcript import load

@@ -3,12 +3,11 @@ spaCy pipeline with hand-set entities stands in for the trained model, so these 
 without it; the last test uses the committed trained model."""
 import sys
 
-import pytest
 
 import spacy
 
 import anonymise
-from anonymise import AnonymiseOptions, registry
+from anonymise import registry
 from anonymise.recognizers import ner
 
 
