@@ -1,0 +1,57 @@
+"""The faster-whisper engine: device and precision choice, and the batched (GPU) path.
+No GPU exists here: the CUDA device count is faked, and the batched pipeline — which the
+engine uses on CUDA — is run on the CPU with the engine's own options."""
+import dataclasses
+
+import pytest
+
+from conftest import SAMPLES
+from kodeklar.transcript import UserError
+from transcribe import audio, models
+from transcribe.engines import faster_whisper as fw
+from transcribe.options import TranscribeOptions
+
+
+def test_auto_device_and_precision(monkeypatch):
+    import ctranslate2
+
+    monkeypatch.setattr(ctranslate2, "get_cuda_device_count", lambda: 0)
+    assert fw.pick_device("auto") == "cpu"
+    monkeypatch.setattr(ctranslate2, "get_cuda_device_count", lambda: 2)  # a fake GPU
+    assert fw.pick_device("auto") == "cuda"
+    assert fw.pick_device("cpu") == "cpu"
+    assert fw.pick_compute_type("auto", "cuda") == "float16"
+    assert fw.pick_compute_type("auto", "cpu") == "int8"
+    assert fw.pick_compute_type("float32", "cuda") == "float32"
+
+
+@pytest.fixture(scope="module")
+def engine():
+    return fw.load(models.resolve("base").path, TranscribeOptions())
+
+
+def test_cpu_engine_is_unbatched_int8(engine):
+    assert (engine.device, engine.compute_type, engine.batched) == ("cpu", "int8", None)
+
+
+def test_the_batched_path_runs_with_the_engines_options(engine):
+    from faster_whisper import BatchedInferencePipeline
+
+    samples, _ = audio.decode(SAMPLES / "norwegian-medium-8s.mp3")
+    options = dataclasses.replace(TranscribeOptions(), batch_size=2, glossary=["Trond Giske"])
+    engine.batched = BatchedInferencePipeline(engine.model)
+    try:
+        decoded = engine.transcribe(samples, options)
+        segments = list(decoded.segments)
+    finally:
+        engine.batched = None
+    assert decoded.language == "no"
+    assert segments and all(s.words for s in segments)
+    assert all(0 <= w.start <= w.end <= 8.5 for s in segments for w in s.words)
+
+
+def test_an_openai_checkpoint_is_refused_with_advice(tmp_path):
+    checkpoint = tmp_path / "base.pt"
+    checkpoint.write_bytes(b"x")
+    with pytest.raises(UserError, match="--engine openai-whisper"):
+        fw.load(checkpoint, TranscribeOptions())
