@@ -5,12 +5,10 @@ redacted spans (names, places, numbers), not who said the rest."""
 from __future__ import annotations
 
 import math
-import os
-import tempfile
 import wave
 from pathlib import Path
 
-from kodeklar.transcript import Transcript, UserError
+from kodeklar.transcript import Transcript, UserError, write_atomic
 
 MODES = ("beep", "silence")
 TONE_HZ = 1000.0
@@ -48,32 +46,13 @@ def redact_audio(media_path: Path, transcript: Transcript, out_path: Path, mode:
         raise UserError(f"{media_path}: no such file") from None
     except (av.FFmpegError, OSError) as e:
         raise UserError(f"{media_path}: cannot open as audio ({type(e).__name__})") from None
-    # Written through a temporary file and renamed, like write_atomic, but streamed:
-    # a two-hour stereo recording is over a gigabyte of PCM.
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{out_path.name}.", suffix=".tmp",
-                                   dir=out_path.parent)
-    except OSError as e:
-        container.close()
-        raise UserError(f"cannot write in {out_path.parent} ({e.strerror})") from None
-    try:
-        with container, os.fdopen(fd, "wb") as f:
-            _copy(container, f, todo, mode)
-            f.flush()
-            os.fsync(f.fileno())
-        # the voice is still personal data: readable by the owner only
-        os.chmod(tmp, 0o600)
-        os.replace(tmp, out_path)
-    except BaseException as e:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        if isinstance(e, av.FFmpegError):
-            raise UserError(f"{media_path}: cannot decode audio ({type(e).__name__})") from None
-        if isinstance(e, OSError):
-            raise UserError(f"cannot write {out_path} ({e.strerror})") from None
-        raise
+        with container:
+            # streamed: a two-hour stereo recording is over a gigabyte of PCM; the voice is
+            # still personal data, so the file is the owner's only
+            write_atomic(out_path, lambda f: _copy(container, f, todo, mode), mode=0o600)
+    except av.FFmpegError as e:
+        raise UserError(f"{media_path}: cannot decode audio ({type(e).__name__})") from None
     return todo
 
 

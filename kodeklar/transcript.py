@@ -19,7 +19,7 @@ import os
 import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO, Callable
 
 SCHEMA_ID = "kodeklar.transcript/1"
 SCHEMA_PATH = Path(__file__).with_name("transcript.schema.json")
@@ -196,27 +196,34 @@ def save(transcript: Transcript, path: str | os.PathLike) -> Path:
     return write_atomic(path, transcript.to_json() + "\n")
 
 
-def write_atomic(path: str | os.PathLike, data: str | bytes, mode: int | None = None) -> Path:
+def write_atomic(path: str | os.PathLike, data: str | bytes | Callable[[BinaryIO], None],
+                 mode: int | None = None) -> Path:
     """Write `data` to `path` so that a reader, or a crash, never sees a partial file:
-    a temporary file in the same folder, fsync, then rename over the target.
-    `mode` sets the file's permissions (e.g. 0o600 for private outputs)."""
+    a temporary file in the same folder, fsync, then rename over the target. `data` is
+    text, bytes, or a function that writes into the open binary file (for outputs too large
+    to hold in memory, such as redacted audio). `mode` sets the file's permissions (e.g.
+    0o600 for private outputs)."""
     path = Path(path)
-    raw = data.encode("utf-8") if isinstance(data, str) else data
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except OSError as e:
         raise UserError(f"cannot write in {path.parent} ({e.strerror})") from None
     try:
         with os.fdopen(fd, "wb") as f:
-            f.write(raw)
+            if callable(data):
+                data(f)
+            else:
+                f.write(data.encode("utf-8") if isinstance(data, str) else data)
             f.flush()
             os.fsync(f.fileno())
         os.chmod(tmp, mode if mode is not None else 0o644)
         os.replace(tmp, path)
-    except OSError as e:
+    except BaseException as e:
         try:
             os.unlink(tmp)
         except OSError:
             pass
-        raise UserError(f"cannot write {path} ({e.strerror})") from None
+        if isinstance(e, OSError):
+            raise UserError(f"cannot write {path} ({e.strerror})") from None
+        raise
     return path
