@@ -57,6 +57,14 @@ class Config:
     def as_dict(self) -> dict[str, dict]:
         return {name: dataclasses.asdict(opts) for name, opts in self.sections.items()}
 
+    def shareable_dict(self) -> dict[str, dict]:
+        """The settings as a shareable report may show them: the study's known names and
+        glossary are personal or identifying, so only their number is given."""
+        d = self.as_dict()
+        d["anonymise"]["known_names"] = len(d["anonymise"]["known_names"])
+        d["transcribe"]["glossary"] = len(d["transcribe"]["glossary"])
+        return d
+
 
 def _type_ok(value: Any, hint: Any) -> bool:
     origin = typing.get_origin(hint)

@@ -110,7 +110,7 @@ def process(path: Path, name: str, settings: Settings, entry: dict,
 
     # transcribe
     t = time.perf_counter()
-    asr_key = stage_key("transcribe", TOOL, sha, settings.model.sha256, c.transcribe.as_params())
+    asr_key = stage_key("transcribe", TOOL, sha, settings.model.sha256, dataclasses.asdict(c.transcribe))
 
     def run_asr():
         samples = decoded()
@@ -220,7 +220,7 @@ def export_all(transcript: Transcript, raw: Transcript, path: Path, name: str,
         reports.mkdir(exist_ok=True)
         key_file = str(settings.key_file) if settings.key_file else None
         paths = report.write_report(transcript, reports, name, key_file=key_file,
-                                    settings=c.as_dict())
+                                    settings=c.shareable_dict())
         written += paths
         review = manifest.private_dir(out, "review") / f"{name}.review.csv"
         report.write_review_sheet(transcript, review, name)

@@ -59,3 +59,14 @@ def test_command_line_overrides_only_what_was_given(tmp_path):
     path.write_text("[transcribe]\nbeam_size = 2\nlanguage = 'nn'\n")
     c = config.override(config.load_config(path), "transcribe", beam_size=None, language="en")
     assert c.transcribe.beam_size == 2 and c.transcribe.language == "en"
+
+
+def test_the_studys_names_stay_out_of_shareable_settings_and_provenance(tmp_path):
+    path = tmp_path / "p.toml"
+    path.write_text('[anonymise]\nknown_names = ["Kari Nordmann"]\n[transcribe]\nglossary = ["Kalnes"]\n')
+    c = config.load_config(path)
+    shown = repr(c.shareable_dict()) + repr(c.transcribe.as_params()) + repr(c.anonymise.as_params())
+    assert "Kari" not in shown and "Kalnes" not in shown
+    assert c.shareable_dict()["anonymise"]["known_names"] == 1
+    other = config.override(c, "transcribe", glossary=["Sarpsborg"])
+    assert other.transcribe.as_params()["glossary"] != c.transcribe.as_params()["glossary"]

@@ -101,6 +101,9 @@ def test_rerun_with_a_new_name_list_reanonymises_without_retranscribing(batch, t
                      "--format", ALL_FORMATS, "--report-include-originals", "--redact-audio", "beep",
                      "--roles", "S1=Intervjuer,S2=Informant", "--config", config)
     assert result.returncode == 0, result.stderr
+    # a known name is the study's own list of people: never in a shareable file
+    for name, text in shareable_texts(out):
+        assert "Kontakten" not in text, name
     manifest = json.loads((out / "manifest.json").read_text())["recordings"]
     for entry in manifest.values():
         assert entry["stages"]["transcribe"]["cached"] is True

@@ -2,6 +2,7 @@
 provenance and into the cache key, so a changed option means a new transcript."""
 from __future__ import annotations
 
+import hashlib
 from dataclasses import asdict, dataclass, field
 
 
@@ -29,8 +30,12 @@ class TranscribeOptions:
     cpu_threads: int = 0             # 0 = library default
 
     def as_params(self) -> dict:
+        """For provenance, which travels with the anonymised transcript: the glossary holds
+        the study's names, so only its size and a hash are recorded."""
         d = asdict(self)
         d["temperature"] = list(self.temperature)
+        d["glossary"] = {"terms": len(self.glossary),
+                         "sha256": hashlib.sha256("\n".join(self.glossary).encode()).hexdigest()}
         return d
 
     def initial_prompt(self) -> str | None:
