@@ -13,7 +13,8 @@ encrypted with a passphrase), `decisions.load` (a reviewer's CSV), `identifiers.
 Replacement labels are Norwegian and numbered per category by first appearance in the
 project: [PERSON-1], [STED-1], [ORG-1], [TELEFON-1], [FØDSELSNUMMER-1], ...
 
-Imports nothing heavy at module level: spaCy loads when the NER recognizer first runs."""
+Imports nothing heavy at module level: presidio-analyzer (and with it spaCy) loads at the first
+`detect`, the NER model when it first runs."""
 from __future__ import annotations
 
 from anonymise.options import AnonymiseOptions

@@ -8,11 +8,12 @@ from dataclasses import asdict, dataclass, field
 from anonymise.span import CATEGORIES
 
 ACTIONS = ("label", "surrogate", "generalise", "redact", "keep")
+LANGUAGES = ("nb", "nn")  # bokmål, nynorsk: presidio runs the recognizers registered for these
 
 
 @dataclass
 class AnonymiseOptions:
-    language: str = "nb"                 # nb | nn (both use the same Norwegian resources)
+    language: str = "nb"                 # see LANGUAGES (both use the same Norwegian resources)
     # Names always redacted, fuzzy matched so that ASR misspellings are caught too.
     known_names: list[str] = field(default_factory=list)
     known_names_min_similarity: float = 75.0   # rapidfuzz ratio of whole names, 0-100
@@ -32,6 +33,9 @@ class AnonymiseOptions:
     def check(self) -> None:
         from kodeklar.transcript import UserError
 
+        if self.language not in LANGUAGES:
+            raise UserError(f"anonymise.language: unknown language '{self.language}' "
+                            f"(choose from {', '.join(LANGUAGES)})")
         for category, action in self.actions.items():
             if category not in CATEGORIES:
                 raise UserError(f"anonymise.actions: unknown category '{category}' "

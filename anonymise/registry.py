@@ -1,20 +1,26 @@
-"""Composes the recognizers and resolves their overlaps into one list of spans.
+"""Composes the recognizers with presidio-analyzer and resolves their overlaps into one list
+of spans.
 
-The composition is our own and thin, with presidio-analyzer's shape (named recognizers,
-scores, an explanation per span), because presidio's AnalyzerEngine runs its NLP engine on every
-text, and running the NorNE spaCy model on every NorNE dev sentence measured 1,150-1,500
-words/s (2 busy cores), against a goal of 5,000 (presidio's own overhead, with a blank spaCy
-pipeline and one pattern, was about 0.4 ms a sentence: affordable, but not the problem). Here the model runs only on sentences where the rules are
-unsure (about 6% of them), and spans from all recognizers are merged so that overlapping
-detections never leave part of a name behind."""
+presidio does the composition: a `RecognizerRegistry` holds our recognizers for "nb" and "nn"
+(none of presidio's predefined ones: they are English, and its e-mail recognizer downloads a
+list of top-level domains), and an `AnalyzerEngine` runs them, drops results contained in a
+stronger one of the same category, applies the project's allow-list (`keep`) and explains
+each result, for about 0.07 ms a sentence (bench/RESULTS.md). Its NLP engine is our tokeniser,
+not spaCy (recognizers/nlp_engine.py): presidio runs the NLP engine on every text, and running
+the NorNE spaCy model on every NorNE dev sentence measured 1,150-1,500 words/s (2 busy cores),
+against a goal of 5,000. The model is the recognizer of a second engine instead, which runs
+only on sentences where the rules are unsure (about 6% of them). Spans from both are then
+merged so that overlapping detections never leave part of a name behind."""
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from functools import lru_cache
 
 from anonymise import gazetteers
-from anonymise.options import AnonymiseOptions
+from anonymise.options import LANGUAGES, AnonymiseOptions
 from anonymise.span import INDIRECT_CATEGORIES, NAME_CATEGORIES, Span
-from anonymise.tokens import Token, tokenise
+from anonymise.tokens import Token
 
 # When spans overlap, category and explanation come from the most specific detector:
 # validated identifiers and patterns (default) over names.
@@ -22,34 +28,72 @@ PRIORITY = {"known_names": 5, "institution": 4, "ner": 3, "names": 1}
 DEFAULT_PRIORITY = 6
 
 
+@dataclass(frozen=True)
+class Engines:
+    nlp: object                 # recognizers.nlp_engine.TokenNlpEngine
+    rules: object               # presidio AnalyzerEngine: every sentence
+    model: object | None        # presidio AnalyzerEngine with the NER model: on demand
+
+
 @lru_cache(maxsize=8)
-def _recognizers(use_ner: bool, known_names: tuple[str, ...], min_similarity: float):
+def _recognizers(use_ner: bool, known_names: tuple[str, ...], min_similarity: float) -> Engines:
+    """presidio's engines for one set of options, kept: building them compiles every pattern."""
     from anonymise.recognizers import institution, known, names, ner, rules, wordlist
+    from anonymise.recognizers.nlp_engine import NoContextEnhancer, TokenNlpEngine
+    from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
 
-    found = [*rules.RECOGNIZERS, *wordlist.RECOGNIZERS, institution.InstitutionRecognizer(),
-             names.NameRecognizer()]
-    if known_names:
-        found.append(known.KnownNameRecognizer(known_names, min_similarity))
-    if use_ner and ner.available():
-        found.append(ner.NerRecognizer())
-    return tuple(found)
+    def by_rule(language: str) -> list:
+        found = [*rules.recognizers(language), *wordlist.recognizers(language),
+                 institution.InstitutionRecognizer(language), names.NameRecognizer(language)]
+        if known_names:
+            found.append(known.KnownNameRecognizer(known_names, min_similarity, language))
+        return found
+
+    def engine(make) -> AnalyzerEngine:
+        registry = RecognizerRegistry(supported_languages=list(LANGUAGES))
+        for language in LANGUAGES:
+            for recognizer in make(language):
+                registry.add_recognizer(recognizer)
+        return AnalyzerEngine(registry=registry, nlp_engine=nlp,
+                              supported_languages=list(LANGUAGES),
+                              context_aware_enhancer=NoContextEnhancer())
+
+    nlp = TokenNlpEngine()
+    # an engine with an empty registry would load presidio's predefined recognizers
+    model = engine(lambda language: [ner.NerRecognizer(language)]) \
+        if use_ner and ner.available() else None
+    return Engines(nlp, engine(by_rule), model)
 
 
-def recognizers(options: AnonymiseOptions):
+def _engines(options: AnonymiseOptions) -> Engines:
     return _recognizers(options.use_ner, tuple(options.known_names),
                         options.known_names_min_similarity)
 
 
+def recognizers(options: AnonymiseOptions) -> list:
+    """The recognizers that run for `options.language`, the on-demand model last."""
+    engines = _engines(options)
+    return [r for e in (engines.rules, engines.model) if e is not None
+            for r in e.registry.recognizers if r.supported_language == options.language]
+
+
 def analyze(text: str, options: AnonymiseOptions) -> list[Span]:
-    tokens = tokenise(text)
-    found = recognizers(options)
-    spans = [s for r in found if not r.on_demand for s in r.analyze(text, tokens)]
+    from anonymise.recognizers.base import to_span
+
+    engines = _engines(options)
+    artifacts = engines.nlp.process_text(text, options.language)
+    # keep: whole detections only, in any case
+    allow = [rf"^{re.escape(w)}\Z" for w in options.keep]
+
+    def run(engine) -> list[Span]:
+        return [to_span(r) for r in engine.analyze(
+            text, options.language, nlp_artifacts=artifacts, return_decision_process=True,
+            allow_list=allow, allow_list_match="regex", regex_flags=re.IGNORECASE)]
+
+    spans = run(engines.rules)
     # the model is slow: it runs only where the rules are unsure
-    if any(r.on_demand for r in found) and unsure(tokens, spans, options.threshold):
-        spans += [s for r in found if r.on_demand for s in r.analyze(text, tokens)]
-    keep = {w.lower() for w in options.keep}
-    if keep:
-        spans = [s for s in spans if text[s.start:s.end].lower() not in keep]
+    if engines.model is not None and unsure(artifacts.tokens, spans, options.threshold):
+        spans += run(engines.model)
     return resolve(spans)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from anonymise import gazetteers
+from anonymise.recognizers.base import SpanRecognizer
 from anonymise.span import Span
 from anonymise.tokens import Token
 
@@ -38,12 +39,12 @@ def _is_place(words: str) -> bool:
     return likelihood is None or likelihood >= 0.5
 
 
-class InstitutionRecognizer:
+class InstitutionRecognizer(SpanRecognizer):
     name = "institution"
-    on_demand = False
     score = 0.9
+    entities = ("PLACE", "ORGANISATION")
 
-    def analyze(self, text: str, tokens: list[Token]) -> list[Span]:
+    def find(self, text: str, tokens: list[Token]) -> list[Span]:
         spans: list[Span] = []
         if not ANY_SERVICE_RE.search(text):
             return spans

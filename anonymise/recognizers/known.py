@@ -3,6 +3,7 @@ rapidfuzz so that ASR misspellings are caught ("Karin Ottmann" for "Kari Nordman
 names and their single words alike, genitive s included."""
 from __future__ import annotations
 
+from anonymise.recognizers.base import SpanRecognizer
 from anonymise.span import Span
 from anonymise.tokens import Token
 
@@ -12,12 +13,13 @@ MIN_WORD_LENGTH = 3  # shorter words match too much when fuzzy
 WORD_MIN_SIMILARITY = 85.0
 
 
-class KnownNameRecognizer:
+class KnownNameRecognizer(SpanRecognizer):
     name = "known_names"
-    on_demand = False
     score = 1.0
+    entities = ("PERSON",)
 
-    def __init__(self, names: tuple[str, ...], min_similarity: float):
+    def __init__(self, names: tuple[str, ...], min_similarity: float, language: str = "nb"):
+        super().__init__(language)
         self.min_similarity = min_similarity
         self.names = [n.lower().split() for n in names if n.strip()]
         self.words = {w for n in self.names for w in n if len(w) >= MIN_WORD_LENGTH}
@@ -31,7 +33,7 @@ class KnownNameRecognizer:
             return True
         return fuzz.ratio(a, b) >= max(self.min_similarity, WORD_MIN_SIMILARITY)
 
-    def analyze(self, text: str, tokens: list[Token]) -> list[Span]:
+    def find(self, text: str, tokens: list[Token]) -> list[Span]:
         from rapidfuzz import fuzz
 
         words = [t for t in tokens if t.is_word]

@@ -8,6 +8,7 @@ names never written in lower case in NorNE train, or when a name follows them.""
 from __future__ import annotations
 
 from anonymise import gazetteers
+from anonymise.recognizers.base import SpanRecognizer
 from anonymise.span import Span
 from anonymise.tokens import ABBREVIATIONS, Token
 
@@ -99,10 +100,10 @@ def _genitive_base(word: str) -> str:
     return word[:-1] if word.endswith("s") and len(word) > 3 else word
 
 
-class NameRecognizer:
+class NameRecognizer(SpanRecognizer):
     name = "names"
-    on_demand = False
     score = 0.8
+    entities = ("PERSON", "PLACE", "ORGANISATION")
 
     def evidence(self, tokens: list[Token], i: int) -> tuple[float, str] | None:
         tok = tokens[i]
@@ -165,7 +166,7 @@ class NameRecognizer:
             return (0.55, "lower case; a name by context")
         return None
 
-    def analyze(self, text: str, tokens: list[Token]) -> list[Span]:
+    def find(self, text: str, tokens: list[Token]) -> list[Span]:
         evidence = [self.evidence(tokens, i) for i in range(len(tokens))]
         spans = []
         i = 0

@@ -2,10 +2,10 @@
 local folder only, never downloaded; without it the other recognizers still run."""
 from __future__ import annotations
 
-import sys
-from contextlib import contextmanager
 from functools import lru_cache
 
+from anonymise.recognizers import without_torch
+from anonymise.recognizers.base import SpanRecognizer
 from anonymise.span import Span
 from anonymise.tokens import Token
 
@@ -23,27 +23,11 @@ def available() -> bool:
     return model_dir is not None and (model_dir / "config.cfg").is_file()
 
 
-@contextmanager
-def _without_torch():
-    """thinc imports torch when it is installed, which is most of spaCy's start-up time (about
-    5 of 7 s on a busy 2-core machine); the CPU NER model never uses it. A torch the process
-    has already imported is left alone."""
-    if "torch" in sys.modules:
-        yield
-        return
-    sys.modules["torch"] = None  # makes `import torch` fail fast
-    try:
-        yield
-    finally:
-        if sys.modules.get("torch", ...) is None:
-            del sys.modules["torch"]
-
-
 @lru_cache(maxsize=1)
 def model():
     from anonymise import ner
 
-    with _without_torch():
+    with without_torch():
         return ner.load()
 
 
@@ -61,12 +45,12 @@ def model_sha256() -> str:
     return digest.hexdigest()
 
 
-class NerRecognizer:
+class NerRecognizer(SpanRecognizer):
     name = "ner"
     score = 0.85
-    on_demand = True
+    entities = ("PERSON", "PLACE", "ORGANISATION")
 
-    def analyze(self, text: str, tokens: list[Token]) -> list[Span]:
+    def find(self, text: str, tokens: list[Token]) -> list[Span]:
         return self.spans(model()(text))
 
     def spans(self, doc) -> list[Span]:

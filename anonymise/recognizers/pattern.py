@@ -1,38 +1,37 @@
-"""A regular-expression recognizer with an optional validator, like presidio's
-PatternRecognizer but case-sensitive unless asked: Norwegian names and postal places need
-their capitals."""
+"""presidio's PatternRecognizer, case-sensitive unless asked (Norwegian names and postal
+places need their capitals), with a cheap pre-check and an optional validator that may also
+refine the category."""
 from __future__ import annotations
 
 import re
 from typing import Callable
 
-from anonymise.span import Span
-from anonymise.tokens import Token
+from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
 
 
-class PatternRecognizer:
-    on_demand = False
-
+class NorwegianPatternRecognizer(PatternRecognizer):
     def __init__(self, name: str, category: str, pattern: str, score: float, reason: str,
-                 validate: Callable[[re.Match], str | None] | None = None, flags: int = 0,
-                 needs: str = ""):
-        self.name = name
-        self.category = category
-        self.regex = re.compile(pattern, flags)
+                 language: str, valid: Callable[[str], bool] | None = None,
+                 kind: Callable[[str], str] | None = None, flags: int = 0, needs: str = ""):
+        # the pattern is named by its reason, which becomes the span's explanation
+        super().__init__(supported_entity=category, name=name, supported_language=language,
+                         patterns=[Pattern(reason, pattern, score)], global_regex_flags=flags)
         self.score = score
-        self.reason = reason
-        # validate returns the category (it may refine it: FNR/DNR/HNR) or None to reject
-        self.validate = validate
+        self.valid = valid
+        # the category from the matched text (FNR, DNR or HNR), when one pattern finds several
+        self.kind = kind
         # a cheap pattern every match contains (a digit, an @): most sentences skip the rest
         self.needs = re.compile(needs) if needs else None
 
-    def analyze(self, text: str, tokens: list[Token]) -> list[Span]:
+    def invalidate_result(self, pattern_text: str) -> bool:
+        return self.valid is not None and not self.valid(pattern_text)
+
+    def analyze(self, text: str, entities: list[str], nlp_artifacts=None,
+                regex_flags: int | None = None) -> list[RecognizerResult]:
         if self.needs is not None and not self.needs.search(text):
             return []
-        spans = []
-        for m in self.regex.finditer(text):
-            category = self.validate(m) if self.validate else self.category
-            if category:
-                start, end = m.span("span") if "span" in self.regex.groupindex else m.span()
-                spans.append(Span(start, end, category, self.score, self.name, self.reason))
-        return spans
+        results = super().analyze(text, entities, nlp_artifacts, regex_flags)
+        if self.kind is not None:
+            for r in results:
+                r.entity_type = self.kind(text[r.start:r.end])
+        return results
