@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .turns import Turn, runs
+from .turns import Turn, bridge_and_prune, runs
 
 FRAME = 0.02             # seconds per energy frame
 ABOVE_FLOOR_DB = 12.0    # speech stands this far above the channel's quiet level
@@ -18,18 +18,6 @@ def _levels_db(channels: np.ndarray, hop: int) -> np.ndarray:
     n = channels.shape[1] // hop
     frames = channels[:, :n * hop].reshape(channels.shape[0], n, hop).astype(np.float64)
     return 10 * np.log10(np.mean(frames ** 2, axis=2) + 1e-12)
-
-
-def _clean(active: np.ndarray, min_gap: int, min_turn: int) -> np.ndarray:
-    active = active.copy()
-    spans = runs(active)
-    for (_, stop), (start, _) in zip(spans, spans[1:]):
-        if start - stop < min_gap:
-            active[stop:start] = True
-    for start, stop in runs(active):
-        if stop - start < min_turn:
-            active[start:stop] = False
-    return active
 
 
 def diarize_channels(channels: np.ndarray, sample_rate: int = 16000) -> list[Turn]:
@@ -48,7 +36,7 @@ def diarize_channels(channels: np.ndarray, sample_rate: int = 16000) -> list[Tur
     seconds = hop / sample_rate
     turns = []
     for c, active in enumerate(loud & near_top):
-        active = _clean(active, int(round(MIN_GAP / seconds)), int(round(MIN_TURN / seconds)))
+        active = bridge_and_prune(active, int(round(MIN_GAP / seconds)), int(round(MIN_TURN / seconds)))
         turns += [Turn(round(a * seconds, 3), round(b * seconds, 3), f"ch{c + 1}")
                   for a, b in runs(active)]
     return sorted(turns, key=lambda t: (t.start, t.speaker))

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .turns import runs
+from .turns import bridge_and_prune, runs
 
 VAD_HOP = 512  # samples per Silero probability at 16 kHz
 
@@ -30,14 +30,7 @@ def speech_mask(audio: np.ndarray, n_frames: int, hop: int, threshold: float,
     if len(probs) == 0:
         return np.zeros(n_frames, dtype=bool)
     at = np.minimum(np.arange(n_frames) * hop // VAD_HOP, len(probs) - 1)
-    mask = probs[at] > threshold
-    spans = runs(mask)
-    for (_, stop), (start, _) in zip(spans, spans[1:]):
-        if start - stop < min_gap:
-            mask[stop:start] = True
-    for start, stop in runs(mask):
-        if stop - start < min_speech:
-            mask[start:stop] = False
+    mask = bridge_and_prune(probs[at] > threshold, min_gap, min_speech)
     if pad:
         for start, stop in runs(mask):
             mask[max(0, start - pad):stop + pad] = True

@@ -25,3 +25,18 @@ def turns_from_labels(labels: np.ndarray, frame_seconds: float) -> list[Turn]:
     turns = [Turn(round(a * frame_seconds, 3), round(b * frame_seconds, 3), f"spk{k}")
              for k in np.unique(labels[labels >= 0]).tolist() for a, b in runs(labels == k)]
     return sorted(turns, key=lambda t: (t.start, t.speaker))
+
+
+def bridge_and_prune(mask: np.ndarray, min_gap: int, min_run: int) -> np.ndarray:
+    """A copy of `mask` with False gaps shorter than `min_gap` filled, then True runs shorter
+    than `min_run` removed: short pauses inside speech are not turn ends, and short bursts
+    are clicks and breaths, not speech."""
+    mask = mask.copy()
+    spans = runs(mask)
+    for (_, stop), (start, _) in zip(spans, spans[1:]):
+        if start - stop < min_gap:
+            mask[stop:start] = True
+    for start, stop in runs(mask):
+        if stop - start < min_run:
+            mask[start:stop] = False
+    return mask
