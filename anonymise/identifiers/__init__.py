@@ -2,6 +2,8 @@
 `validate` (returns the compact number or raises InvalidNumber) and `is_valid`."""
 from __future__ import annotations
 
+from typing import Callable
+
 
 class InvalidNumber(ValueError):
     """The number has the wrong length, characters, date or check digit."""
@@ -22,3 +24,19 @@ def mod11(digits: str, weights: tuple[int, ...]) -> int:
     if check == 10:
         raise InvalidNumber("no valid check digit")
     return check
+
+
+def digits(number: str, length: int, name: str) -> str:
+    """`number` itself, if it is exactly `length` digits."""
+    if len(number) != length or not number.isdigit():
+        raise InvalidNumber(f"{name} has {length} digits")
+    return number
+
+
+def passes(validate: Callable[[str], str], number: str) -> bool:
+    """Whether `validate` accepts `number`: every module's `is_valid`."""
+    try:
+        validate(number)
+    except InvalidNumber:
+        return False
+    return True

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime
 
-from anonymise.identifiers import InvalidNumber, clean, mod11
+from anonymise.identifiers import InvalidNumber, clean, digits, mod11, passes
 
 WEIGHTS_1 = (3, 7, 6, 1, 8, 9, 4, 5, 2)
 WEIGHTS_2 = (5, 4, 3, 2, 7, 6, 5, 4, 3, 2)
@@ -59,8 +59,7 @@ def birth_date(number: str) -> datetime.date:
 
 def validate(number: str) -> str:
     number = compact(number)
-    if len(number) != 11 or not number.isdigit():
-        raise InvalidNumber("a fødselsnummer has 11 digits")
+    digits(number, 11, "a fødselsnummer")
     birth_date(number)
     if check_digits(number[:9]) != number[9:]:
         raise InvalidNumber("wrong check digits")
@@ -68,8 +67,4 @@ def validate(number: str) -> str:
 
 
 def is_valid(number: str) -> bool:
-    try:
-        validate(number)
-    except InvalidNumber:
-        return False
-    return True
+    return passes(validate, number)

@@ -2,7 +2,7 @@
 mod-11 check digit)."""
 from __future__ import annotations
 
-from anonymise.identifiers import InvalidNumber, clean, mod11
+from anonymise.identifiers import InvalidNumber, clean, digits, mod11, passes
 
 WEIGHTS = (5, 4, 3, 2, 7, 6, 5, 4, 3, 2)
 
@@ -13,16 +13,11 @@ def compact(number: str) -> str:
 
 def validate(number: str) -> str:
     number = compact(number)
-    if len(number) != 11 or not number.isdigit():
-        raise InvalidNumber("a kontonummer has 11 digits")
+    digits(number, 11, "a kontonummer")
     if mod11(number[:10], WEIGHTS) != int(number[10]):
         raise InvalidNumber("wrong check digit")
     return number
 
 
 def is_valid(number: str) -> bool:
-    try:
-        validate(number)
-    except InvalidNumber:
-        return False
-    return True
+    return passes(validate, number)

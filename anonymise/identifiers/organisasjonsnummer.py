@@ -1,7 +1,7 @@
 """Organisasjonsnummer (9 digits, the last a mod-11 check digit), from Enhetsregisteret."""
 from __future__ import annotations
 
-from anonymise.identifiers import InvalidNumber, clean, mod11
+from anonymise.identifiers import InvalidNumber, clean, digits, mod11, passes
 
 WEIGHTS = (3, 2, 7, 6, 5, 4, 3, 2)
 
@@ -12,16 +12,11 @@ def compact(number: str) -> str:
 
 def validate(number: str) -> str:
     number = compact(number)
-    if len(number) != 9 or not number.isdigit():
-        raise InvalidNumber("an organisasjonsnummer has 9 digits")
+    digits(number, 9, "an organisasjonsnummer")
     if mod11(number[:8], WEIGHTS) != int(number[8]):
         raise InvalidNumber("wrong check digit")
     return number
 
 
 def is_valid(number: str) -> bool:
-    try:
-        validate(number)
-    except InvalidNumber:
-        return False
-    return True
+    return passes(validate, number)
