@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kodeklar.transcript import UserError
+from kodeklar.transcript import UserError, open_input
 
 DEFAULT_CONFIG = Path(__file__).with_name("default.toml")
 
@@ -110,14 +110,8 @@ def _apply(cls: type, current: Any, table: dict, where: str) -> Any:
 
 def read_toml(path: Path) -> dict:
     try:
-        with open(path, "rb") as f:
+        with open_input(path) as f:
             return tomllib.load(f)
-    except FileNotFoundError:
-        raise UserError(f"config {path}: no such file") from None
-    except IsADirectoryError:
-        raise UserError(f"config {path}: is a folder") from None
-    except PermissionError:
-        raise UserError(f"config {path}: cannot read (permission denied)") from None
     except UnicodeDecodeError:
         raise UserError(f"config {path}: not UTF-8 text") from None
     except tomllib.TOMLDecodeError as e:

@@ -80,12 +80,12 @@ def process(path: Path, name: str, settings: Settings, entry: dict,
             on_start: Callable[[], None] | None = None) -> Result:
     """Run one recording through every stage. Raises UserError with one clean line.
     `on_start` is called once the recording is known to need work (to save the manifest)."""
-    from transcribe import asr, audio
+    from transcribe import asr, audio, models
 
     c = settings.config
     result = Result(name=name)
     t0 = time.perf_counter()
-    sha = audio.sha256(path)
+    sha = models.sha256_file(path)
     done_key = final_key(settings, sha)
     if entry.get("status") == "done" and entry.get("key") == done_key and \
             all((settings.out / p).is_file() for p in entry.get("outputs", [])):

