@@ -66,7 +66,7 @@ def _cached(settings: Settings, key: str, make: Callable[[], Transcript]) -> tup
 
 
 def _decisions_for(settings: Settings, name: str) -> list:
-    return [d for d in settings.decisions if d.recording == name]
+    return [d for d in settings.decisions if d.applies_to(name)]
 
 
 def final_key(settings: Settings, sha256: str) -> str:
@@ -89,10 +89,11 @@ def process(path: Path, name: str, settings: Settings, entry: dict,
     done_key = final_key(settings, sha)
     if entry.get("status") == "done" and entry.get("key") == done_key and \
             all((settings.out / p).is_file() for p in entry.get("outputs", [])):
-        result.status = "skipped"
-        result.duration = entry.get("duration", 0.0)
-        result.report = entry.get("report", {})
-        return result
+        counts = entry.get("counts", {})
+        return Result(name=name, status="skipped", duration=entry.get("duration", 0.0),
+                      report=entry.get("report", {}), segments=counts.get("segments", 0),
+                      speakers=counts.get("speakers", 0), redactions=counts.get("redactions", 0),
+                      review=counts.get("review", 0))
     entry.update(sha256=sha, status="running", started=manifest.now(), stages={}, error="")
     stages = entry["stages"]
     if on_start:
