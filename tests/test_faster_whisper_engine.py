@@ -55,3 +55,15 @@ def test_an_openai_checkpoint_is_refused_with_advice(tmp_path):
     checkpoint.write_bytes(b"x")
     with pytest.raises(UserError, match="--engine openai-whisper"):
         fw.load(checkpoint, TranscribeOptions())
+
+
+def test_the_same_audio_gives_the_same_transcript_even_when_whisper_samples(engine):
+    """Ten seconds of silence without VAD push Whisper into its temperature fallback, which
+    samples; the seed makes the result the same on every call."""
+    import numpy as np
+
+    options = dataclasses.replace(TranscribeOptions(), vad=False)
+    silence = np.zeros(16000 * 10, np.float32)
+    runs = [[(s.text, s.avg_logprob) for s in engine.transcribe(silence, options).segments]
+            for _ in range(3)]
+    assert runs[0] == runs[1] == runs[2]

@@ -47,3 +47,18 @@ def test_low_confidence_and_loops_are_flagged():
     s = seg(0.1, -0.2, ws)
     s.compression_ratio = 3.0
     assert guards.flags_for(s, o) == ["low_confidence", "high_compression"]
+
+
+def test_text_over_audio_without_energy_is_dropped():
+    import numpy as np
+
+    rate = 16000
+    audio = np.zeros(rate * 4, np.float32)
+    t = np.arange(rate) / rate
+    audio[rate:2 * rate] = 0.05 * np.sin(2 * np.pi * 200 * t)       # about -29 dBFS
+    audio[3 * rate:] = 1e-4 * np.random.default_rng(0).standard_normal(rate)  # about -80 dBFS hiss
+    assert guards.is_silent_audio(audio, 0.0, 1.0)
+    assert not guards.is_silent_audio(audio, 1.0, 2.0)
+    assert not guards.is_silent_audio(audio, 0.5, 1.5)   # half silence, half signal
+    assert guards.is_silent_audio(audio, 3.0, 4.0)
+    assert guards.is_silent_audio(audio, 5.0, 6.0)       # past the end: nothing there

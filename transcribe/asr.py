@@ -31,7 +31,7 @@ def transcribe(audio, source: Source, options, model: ModelInfo, tool: str,
     for seg in decoded.segments:
         if on_progress:
             on_progress(seg.end)
-        if guards.is_silence_text(seg, options):
+        if guards.is_silence_text(seg, options) or guards.is_silent_audio(audio, seg.start, seg.end):
             dropped["silence"] += 1
             continue
         words, cut = guards.cut_repeats(seg.words, options.max_repeats)

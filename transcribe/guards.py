@@ -23,6 +23,20 @@ def is_silence_text(seg: DecodedSegment, options) -> bool:
     return bool(seg.words) and max(w.p for w in seg.words) < options.low_confidence / 4
 
 
+def is_silent_audio(samples, start: float, end: float, sample_rate: int = 16000,
+                    floor_db: float = -60.0) -> bool:
+    """Text decoded over audio with no energy at all (digital silence, a muted microphone)
+    is invented, whatever the model's probabilities say: speech, even whispered far from
+    the microphone, is tens of dB above this floor."""
+    import numpy as np
+
+    piece = samples[int(start * sample_rate):max(int(end * sample_rate), int(start * sample_rate) + 1)]
+    if len(piece) == 0:
+        return True
+    rms = float(np.sqrt(np.mean(np.square(piece, dtype=np.float64))))
+    return 20 * np.log10(rms + 1e-12) < floor_db
+
+
 def norm_text(text: str) -> str:
     """A word or sentence as a repeat detector compares it: case, accents form and punctuation folded."""
     text = unicodedata.normalize("NFKC", text).casefold()

@@ -28,6 +28,7 @@ class TranscribeOptions:
     max_repeats: int = 3             # a phrase repeated more often than this is a loop
     glossary: list[str] = field(default_factory=list)  # study names → initial prompt
     cpu_threads: int = 0             # 0 = library default
+    seed: int = 0                    # temperature fallback samples: same input, same transcript
 
     def as_params(self) -> dict:
         """For provenance, which travels with the anonymised transcript: the glossary holds

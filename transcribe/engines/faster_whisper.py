@@ -46,6 +46,10 @@ class FasterWhisperEngine:
         self.batched = BatchedInferencePipeline(self.model) if self.device == "cuda" else None
 
     def transcribe(self, audio, options) -> Decoded:
+        import ctranslate2
+
+        # per recording, so a transcript does not depend on what the process decoded before
+        ctranslate2.set_random_seed(options.seed)
         kwargs = dict(
             language=options.language, beam_size=options.beam_size,
             word_timestamps=options.word_timestamps, vad_filter=options.vad,

@@ -64,6 +64,10 @@ class OpenAIWhisperEngine:
             self.model.set_alignment_heads(heads)
 
     def transcribe(self, audio, options) -> Decoded:
+        import torch
+
+        # per recording, so a transcript does not depend on what the process decoded before
+        torch.manual_seed(options.seed)
         speech_chunks = None
         if options.vad:
             audio, speech_chunks = _speech(audio)
