@@ -82,17 +82,14 @@ def redact_text_file(path: Path, options) -> str:
 
     import anonymise
     from anonymise.pseudonyms import Pseudonyms
-    from kodeklar.transcript import Provenance, Segment, Source, Transcript
+    from kodeklar.transcript import Provenance, Segment, Source, Transcript, open_input
 
+    with open_input(path) as f:
+        raw = f.read()
     try:
-        raw = path.read_bytes()
         text = raw.decode("utf-8")
-    except FileNotFoundError:
-        raise UserError(f"{path}: no such file") from None
     except UnicodeDecodeError:
         raise UserError(f"{path}: not UTF-8 text") from None
-    except OSError as e:
-        raise UserError(f"{path}: cannot read ({e.strerror})") from None
     # no key: surrogates would need one to stay consistent, so every replacement is a label
     options = dataclasses.replace(options, actions={
         k: ("label" if v == "surrogate" else v) for k, v in options.actions.items()})
