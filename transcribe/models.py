@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
-import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -206,14 +205,3 @@ def download(name: str, to: Path) -> Path:
 
     to.mkdir(parents=True, exist_ok=True)
     return Path(download_model(name, output_dir=str(to)))
-
-
-def describe(info: ModelInfo) -> dict:
-    config = {}
-    try:
-        config = json.loads((info.path / "config.json").read_text())
-    except (OSError, ValueError):
-        pass
-    return {"name": info.name, "path": str(info.path), "size": info.size,
-            "sha256": info.sha256, "origin": info.origin,
-            "multilingual": len(config.get("lang_ids", [])) > 1}
