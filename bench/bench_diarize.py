@@ -1,11 +1,15 @@
 """DER of a diariser on sample.wav and the ami_debug clips, with pyannote.metrics.
 
     /work/venv/bin/python bench/bench_diarize.py [--data DIR] [--backend embedded]
-        [--oracle-count] [--set KEY=VALUE ...]
+        [--oracle-count] [--set KEY=VALUE ...] [--offset MS]
 
 Prints a markdown table: per clip the reference and found speaker counts, DER with a
 0.25 s collar and without, its parts (missed, false alarm, confusion; collar 0.25), and
-the overall figures; then diarisation time against audio duration (real-time factor)."""
+the overall figures; then diarisation time against audio duration (real-time factor), and
+the floor: the DER of a perfect diariser that gives one speaker per moment (the reference
+itself with overlapped speech reduced to one speaker), which the embedded backend cannot
+beat. `--offset` shifts every embedding window by MS milliseconds, to see how much a
+result depends on where the windows happen to fall."""
 from __future__ import annotations
 
 import argparse
@@ -47,12 +51,17 @@ def main() -> None:
                     help="tell the diariser the reference number of speakers")
     ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                     help="a DiarizeOptions field, e.g. cluster_threshold=0.4")
+    ap.add_argument("--offset", type=int, default=0, metavar="MS",
+                    help="shift the embedded backend's windows by MS milliseconds")
     args = ap.parse_args()
+    if args.offset:
+        _shift_windows(args.offset)
     fields = DiarizeOptions.__dataclass_fields__
     tuning = {k: type(getattr(DiarizeOptions(), k))(v)
               for k, v in (s.split("=", 1) for s in args.set) if k in fields}
 
     collared, strict = DiarizationErrorRate(collar=0.25), DiarizationErrorRate(collar=0.0)
+    floor = DiarizationErrorRate(collar=0.25)
     rows, total_audio, total_time = [], 0.0, 0.0
     for name, wav, rttm, uem_file in clips(args.data):
         audio, rate = decode(wav)[0], 16000
@@ -72,6 +81,7 @@ def main() -> None:
             hypothesis[Segment(t.start, t.end)] = t.speaker
         d = collared(reference, hypothesis, uem=uem, detailed=True)
         d0 = strict(reference, hypothesis, uem=uem)
+        floor(reference, one_speaker_at_a_time(reference), uem=uem)
         rows.append((name, len(reference.labels()), len(hypothesis.labels()),
                      d["diarization error rate"], d0, d["missed detection"] / d["total"],
                      d["false alarm"] / d["total"], d["confusion"] / d["total"]))
@@ -91,6 +101,45 @@ def main() -> None:
     print(f"\nspeaker count right on {counts_right}/{len(rows)} clips; "
           f"diarisation {total_time:.1f} s for {total_audio:.0f} s of audio = "
           f"{total_time / total_audio:.3f} x real time ({os.cpu_count()} cores, nice)")
+    print(f"floor for one speaker at a time: DER {abs(floor):.3f} (collar 0.25)")
+
+
+def one_speaker_at_a_time(reference, step: float = 0.01):
+    """The reference with overlap removed: where several people speak, the one already
+    speaking keeps the floor (else the first listed)."""
+    from pyannote.core import Annotation, Segment
+
+    labels = sorted(reference.labels())
+    end = max((s.end for s in reference.get_timeline()), default=0.0)
+    active = np.zeros((int(np.ceil(end / step)), len(labels)), dtype=bool)
+    for segment, _, label in reference.itertracks(yield_label=True):
+        active[int(segment.start / step):int(segment.end / step), labels.index(label)] = True
+    current, keep = -1, np.full(len(active), -1)
+    for t, now in enumerate(active):
+        if not now.any():
+            current = -1
+            continue
+        if not now[max(current, 0)] or current < 0:
+            current = int(now.argmax())
+        keep[t] = current
+    result = Annotation(uri=reference.uri)
+    for k, label in enumerate(labels):
+        frames = np.flatnonzero(keep == k)
+        for run in np.split(frames, np.flatnonzero(np.diff(frames) > 1) + 1):
+            if len(run):
+                result[Segment(run[0] * step, (run[-1] + 1) * step)] = label
+    return result
+
+
+def _shift_windows(ms: int) -> None:
+    from transcribe.diarize import embedded
+
+    original, shift = embedded._window_starts, int(round(ms / 1000 / embedded.FRAME))
+
+    def shifted(mask, width, step):
+        return np.clip(original(mask, width, step) + shift, 0, max(len(mask) - width, 0))
+
+    embedded._window_starts = shifted
 
 
 if __name__ == "__main__":
