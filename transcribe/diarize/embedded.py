@@ -41,7 +41,8 @@ def diarize(audio: np.ndarray, options) -> list[Turn]:
     speech_frames = np.flatnonzero(mask)
     labels = np.full(len(mask), -1)
     labels[speech_frames] = path[_nearest(starts + width // 2, speech_frames)]
-    return turns_from_labels(labels, FRAME)
+    # mel frames are centred on samples, so the last one starts after the audio has ended
+    return turns_from_labels(labels[:len(audio) // features.HOP], FRAME)
 
 
 def _nearest(centres: np.ndarray, frames: np.ndarray) -> np.ndarray:
