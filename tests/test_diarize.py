@@ -47,8 +47,9 @@ def test_mel_matches_resemblyzer():
 @needs_data
 def test_der_on_sample_wav():
     """With the count given, as for an interview: the automatic count on this clip flips
-    between 1 and 2 when the windows move by 30-50 ms (bench/RESULTS.md), so a bound on it
-    would test luck; with `speakers=2` DER stays within 0.22-0.23 at every window offset."""
+    between 1 and 2 as the windows move by a few tens of milliseconds (bench/RESULTS.md),
+    so a bound on it would test luck; with `speakers=2` DER stays within 0.220-0.237 at
+    all 20 window offsets tried."""
     os.environ["PYANNOTE_METRICS_ENABLED"] = "0"
     from pyannote.core import Annotation, Segment, Timeline
     from pyannote.database.util import load_rttm
@@ -73,18 +74,20 @@ def rotation(voices: list[np.ndarray], seconds: int) -> np.ndarray:
 
 @needs_data
 def test_speaker_count_one_two_and_four():
-    """Automatic count, on people's solo stretches (by the RTTMs) taking 4 s turns. The
-    natural AMI clips are no fair test of it: in their 30 s most people say under 2 s, too
-    little for this encoder. Nor are some voices: dev00's MEE009 alone comes out as one or
-    two speakers depending on where the windows fall, and sample.wav as one or two
-    (bench/RESULTS.md). Moving the windows by 0-180 ms in 10 ms steps, the counts below
-    hold at every offset but two, where the four voices come out as five."""
-    voices = [cut("sample", 21.8, 27.9), cut("trn09", 6.0, 12.9), cut("dev00", 1.4, 13.2),
-              cut("trn04", 16.8, 21.2)]
-    assert speakers(diarize(voices[0], DiarizeOptions())) == 1
-    assert speakers(diarize(voices[1], DiarizeOptions())) == 1
-    assert speakers(diarize(rotation(voices[:2], 4), DiarizeOptions())) == 2
-    assert speakers(diarize(rotation(voices, 4), DiarizeOptions())) == 4
+    """Automatic count, on people's solo stretches (by the RTTMs). The natural AMI clips
+    are no fair test of it: in their 30 s most people say under 2 s, too little for this
+    encoder. Nor are some voices: dev00's MEE009 alone comes out as one or two speakers
+    depending on where the windows fall, two far-field women (trn05's FEE078 and trn06's
+    FEE083) as one, and sample.wav's two people as one or two (bench/RESULTS.md). The
+    counts below hold at all 20 window offsets tried (0-380 ms in 20 ms steps)."""
+    person91 = cut("sample", 21.8, 27.9)
+    meo069 = cut("trn03", 1.18, 30.0)  # 29 s of one man
+    fee083, mee075 = cut("trn09", 6.0, 12.9), cut("trn04", 16.8, 21.2)
+    assert speakers(diarize(person91, DiarizeOptions())) == 1
+    assert speakers(diarize(meo069, DiarizeOptions())) == 1
+    assert speakers(diarize(rotation([person91, fee083], 3), DiarizeOptions())) == 2
+    four = rotation([person91, meo069[:8 * RATE], fee083, mee075], 4)
+    assert speakers(diarize(four, DiarizeOptions())) == 4
 
 
 @needs_data

@@ -33,10 +33,10 @@ class DiarizeOptions:
     vad_threshold: float = 0.2        # Silero probability counted as speech
     speech_pad: float = 0.4           # seconds added to each side of a speech region
     window: float = 1.6               # seconds per embedding window (the encoder's training length)
-    step: float = 0.2                 # seconds between window centres
+    step: float = 0.4                 # seconds between window centres
     cluster_threshold: float = 0.4    # cosine distance cutting the speaker tree
     min_speaker_share: float = 0.03   # smaller clusters are noise, not a person
-    switch_penalty: float = 1.0       # cost of a speaker change, in summed cosine similarity
+    switch_penalty: float = 0.2       # cost of a speaker change, in seconds of evidence
 
     def as_params(self) -> dict:
         return asdict(self)

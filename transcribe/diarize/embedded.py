@@ -37,7 +37,9 @@ def diarize(audio: np.ndarray, options) -> list[Turn]:
     x = encoder.embed(mel, starts, width)
     means = cluster.centroids(x, options.speakers, options.min_speakers, options.max_speakers,
                               options.cluster_threshold, options.min_speaker_share)
-    path = resegment.viterbi(x @ means.T, options.switch_penalty)
+    # the penalty is paid in summed similarity, one term per window: stated in seconds, it
+    # means the same at any step
+    path = resegment.viterbi(x @ means.T, options.switch_penalty / options.step)
     speech_frames = np.flatnonzero(mask)
     labels = np.full(len(mask), -1)
     labels[speech_frames] = path[_nearest(starts + width // 2, speech_frames)]
