@@ -1,15 +1,16 @@
 """DER of a diariser on sample.wav and the ami_debug clips, with pyannote.metrics.
 
     /work/venv/bin/python bench/bench_diarize.py [--data DIR] [--backend embedded]
-        [--oracle-count] [--set KEY=VALUE ...] [--offset MS]
+        [--oracle-count] [--set KEY=VALUE ...] [--offsets MS[,MS...]]
 
 Prints a markdown table: per clip the reference and found speaker counts, DER with a
 0.25 s collar and without, its parts (missed, false alarm, confusion; collar 0.25), and
 the overall figures; then diarisation time against audio duration (real-time factor), and
 the floor: the DER of a perfect diariser that gives one speaker per moment (the reference
 itself with overlapped speech reduced to one speaker), which the embedded backend cannot
-beat. `--offset` shifts every embedding window by MS milliseconds, to see how much a
-result depends on where the windows happen to fall."""
+beat. `--offsets` runs it all again with every embedding window shifted by each of these
+milliseconds: a result that changes when the windows move by 50 ms is luck, not method,
+so settings are compared on the mean over offsets."""
 from __future__ import annotations
 
 import argparse
@@ -24,7 +25,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import numpy as np  # noqa: E402
 
 from transcribe.audio import decode  # noqa: E402
-from transcribe.diarize import DiarizeOptions, diarize  # noqa: E402
+from transcribe.diarize import DiarizeOptions, diarize, embedded  # noqa: E402
+
+_WINDOW_STARTS = embedded._window_starts
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "diarization"
 
@@ -39,43 +42,27 @@ def clips(data: Path):
             yield name, ami / f"{name}.wav", ami / f"debug.{part}.rttm", ami / f"debug.{part}.uem"
 
 
-def main() -> None:
+def evaluate(data: Path, options: dict, oracle_count: bool):
+    """Per-clip rows and the two overall metrics (collar 0.25 and 0) for one setting."""
     from pyannote.core import Annotation, Segment, Timeline
     from pyannote.database.util import load_rttm, load_uem
     from pyannote.metrics.diarization import DiarizationErrorRate
 
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--data", type=Path, default=DATA)
-    ap.add_argument("--backend", default="embedded")
-    ap.add_argument("--oracle-count", action="store_true",
-                    help="tell the diariser the reference number of speakers")
-    ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
-                    help="a DiarizeOptions field, e.g. cluster_threshold=0.4")
-    ap.add_argument("--offset", type=int, default=0, metavar="MS",
-                    help="shift the embedded backend's windows by MS milliseconds")
-    args = ap.parse_args()
-    if args.offset:
-        _shift_windows(args.offset)
-    fields = DiarizeOptions.__dataclass_fields__
-    tuning = {k: type(getattr(DiarizeOptions(), k))(v)
-              for k, v in (s.split("=", 1) for s in args.set) if k in fields}
-
     collared, strict = DiarizationErrorRate(collar=0.25), DiarizationErrorRate(collar=0.0)
     floor = DiarizationErrorRate(collar=0.25)
     rows, total_audio, total_time = [], 0.0, 0.0
-    for name, wav, rttm, uem_file in clips(args.data):
+    for name, wav, rttm, uem_file in clips(data):
         audio, rate = decode(wav)[0], 16000
         reference = load_rttm(rttm)[name]
         uem = (load_uem(uem_file)[name] if uem_file
                else Timeline([Segment(0, len(audio) / rate)]))
-        options = DiarizeOptions(backend=args.backend, **tuning,
-                                 speakers=len(reference.labels()) if args.oracle_count else None)
-        diarize(audio[:rate], options, rate)  # warm-up: model loading is not per-clip work
+        clip_options = DiarizeOptions(**options,
+                                      speakers=len(reference.labels()) if oracle_count else None)
+        diarize(audio[:rate], clip_options, rate)  # warm-up: model loading is not per-clip work
         t0 = time.perf_counter()
-        turns = diarize(audio, options, rate)
-        elapsed = time.perf_counter() - t0
+        turns = diarize(audio, clip_options, rate)
+        total_time += time.perf_counter() - t0
         total_audio += len(audio) / rate
-        total_time += elapsed
         hypothesis = Annotation(uri=name)
         for t in turns:
             hypothesis[Segment(t.start, t.end)] = t.speaker
@@ -85,23 +72,56 @@ def main() -> None:
         rows.append((name, len(reference.labels()), len(hypothesis.labels()),
                      d["diarization error rate"], d0, d["missed detection"] / d["total"],
                      d["false alarm"] / d["total"], d["confusion"] / d["total"]))
+    return rows, collared, strict, abs(floor), total_time / total_audio
 
-    parts = {k: sum(r[k] for _, r in collared.results_) for k in
-             ("missed detection", "false alarm", "confusion", "total")}
-    print("| clip | speakers ref | found | DER 0.25 | DER 0 | missed | false alarm | confusion |")
-    print("|---|---|---|---|---|---|---|---|")
-    for name, n_ref, n_hyp, der, der0, miss, fa, conf in rows:
-        print(f"| {name} | {n_ref} | {n_hyp} | {der:.3f} | {der0:.3f} | {miss:.3f} | {fa:.3f} "
-              f"| {conf:.3f} |")
-    total = parts["total"]
-    print(f"| **overall** | | | **{abs(collared):.3f}** | **{abs(strict):.3f}** | "
-          f"{parts['missed detection'] / total:.3f} | {parts['false alarm'] / total:.3f} | "
-          f"{parts['confusion'] / total:.3f} |")
-    counts_right = sum(r[1] == r[2] for r in rows)
-    print(f"\nspeaker count right on {counts_right}/{len(rows)} clips; "
-          f"diarisation {total_time:.1f} s for {total_audio:.0f} s of audio = "
-          f"{total_time / total_audio:.3f} x real time ({os.cpu_count()} cores, nice)")
-    print(f"floor for one speaker at a time: DER {abs(floor):.3f} (collar 0.25)")
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--data", type=Path, default=DATA)
+    ap.add_argument("--backend", default="embedded")
+    ap.add_argument("--oracle-count", action="store_true",
+                    help="tell the diariser the reference number of speakers")
+    ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                    help="a DiarizeOptions field, e.g. cluster_threshold=0.4")
+    ap.add_argument("--offsets", default="0", metavar="MS[,MS...]",
+                    help="shift the embedded backend's windows by each of these milliseconds "
+                         "in turn and report each result and their mean")
+    args = ap.parse_args()
+    fields = DiarizeOptions.__dataclass_fields__
+    options = {"backend": args.backend,
+               **{k: type(getattr(DiarizeOptions(), k))(v)
+                  for k, v in (s.split("=", 1) for s in args.set) if k in fields}}
+
+    summary = []
+    for i, offset in enumerate(int(ms) for ms in args.offsets.split(",")):
+        _shift_windows(offset)
+        rows, collared, strict, floor, rtf = evaluate(args.data, options, args.oracle_count)
+        parts = {k: sum(r[k] for _, r in collared.results_) for k in
+                 ("missed detection", "false alarm", "confusion", "total")}
+        total = parts["total"]
+        overall = (f"**{abs(collared):.3f}** | **{abs(strict):.3f}** | "
+                   f"{parts['missed detection'] / total:.3f} | {parts['false alarm'] / total:.3f} | "
+                   f"{parts['confusion'] / total:.3f}")
+        counts_right = sum(r[1] == r[2] for r in rows)
+        summary.append((offset, abs(collared), abs(strict), counts_right, overall))
+        if i == 0:
+            print(f"window offset {offset} ms\n")
+            print("| clip | speakers ref | found | DER 0.25 | DER 0 | missed | false alarm | confusion |")
+            print("|---|---|---|---|---|---|---|---|")
+            for name, n_ref, n_hyp, der, der0, miss, fa, conf in rows:
+                print(f"| {name} | {n_ref} | {n_hyp} | {der:.3f} | {der0:.3f} | {miss:.3f} | {fa:.3f} "
+                      f"| {conf:.3f} |")
+            print(f"| **overall** | | | {overall} |")
+            print(f"\nspeaker count right on {counts_right}/{len(rows)} clips; diarisation "
+                  f"{rtf:.3f} x real time ({os.cpu_count()} cores); floor for one speaker at a "
+                  f"time: DER {floor:.3f} (collar 0.25)")
+    if len(summary) > 1:
+        print("\n| window offset, ms | DER 0.25 | DER 0 | missed | false alarm | confusion | counts right |")
+        print("|---|---|---|---|---|---|---|")
+        for offset, _, _, counts_right, overall in summary:
+            print(f"| {offset} | {overall} | {counts_right}/{len(rows)} |")
+        mean = np.mean([s[1:4] for s in summary], axis=0)
+        print(f"| **mean** | **{mean[0]:.3f}** | **{mean[1]:.3f}** | | | | {mean[2]:.1f} |")
 
 
 def one_speaker_at_a_time(reference, step: float = 0.01):
@@ -134,10 +154,10 @@ def one_speaker_at_a_time(reference, step: float = 0.01):
 def _shift_windows(ms: int) -> None:
     from transcribe.diarize import embedded
 
-    original, shift = embedded._window_starts, int(round(ms / 1000 / embedded.FRAME))
+    shift = int(round(ms / 1000 / embedded.FRAME))
 
     def shifted(mask, width, step):
-        return np.clip(original(mask, width, step) + shift, 0, max(len(mask) - width, 0))
+        return np.clip(_WINDOW_STARTS(mask, width, step) + shift, 0, max(len(mask) - width, 0))
 
     embedded._window_starts = shifted
 
