@@ -61,7 +61,7 @@ def test_der_on_sample_wav():
     for t in turns:
         hypothesis[Segment(t.start, t.end)] = t.speaker
     der = DiarizationErrorRate(collar=0.25)(reference, hypothesis, uem=Timeline([Segment(0, 30)]))
-    assert der < 0.26  # measured 0.223 (bench/RESULTS.md)
+    assert der < 0.26  # measured 0.228 (bench/RESULTS.md)
     assert all(t.end > t.start for t in turns)
 
 
