@@ -114,7 +114,7 @@ def test_silence_and_empty_audio_give_no_turns():
 def test_bad_options_are_user_errors():
     audio = np.zeros(RATE, dtype=np.float32)
     for options in (DiarizeOptions(backend="nope"), DiarizeOptions(speakers=0),
-                    DiarizeOptions(min_speakers=3, max_speakers=2)):
+                    DiarizeOptions(min_speakers=3, max_speakers=2), DiarizeOptions(step=0)):
         with pytest.raises(UserError):
             diarize(audio, options)
 
