@@ -144,7 +144,7 @@ def one_speaker_at_a_time(reference, step: float = 0.01):
         if not now.any():
             current = -1
             continue
-        if not now[max(current, 0)] or current < 0:
+        if current < 0 or not now[current]:
             current = int(now.argmax())
         keep[t] = current
     result = Annotation(uri=reference.uri)
