@@ -130,11 +130,13 @@ def _run_locked(inputs: list[str], settings: pipeline.Settings, console) -> int:
     return 1 if any(r.status == "failed" for r in results) else 0
 
 
-def _error(console, message: str) -> None:
+def _say(console, message: str, kind: str = "error") -> None:
     """One unwrapped line, whatever the terminal width; paths may contain [brackets]."""
     from rich.markup import escape
 
-    console.print(f"[red]kodeklar: error:[/red] {escape(message)}", highlight=False, soft_wrap=True)
+    colour = {"error": "red", "warning": "yellow"}[kind]
+    console.print(f"[{colour}]kodeklar: {kind}:[/{colour}] {escape(message)}", highlight=False,
+                  soft_wrap=True)
 
 
 def _process_one(path: Path, name: str, settings, entry: dict, on_progress, on_start, console):
@@ -142,11 +144,11 @@ def _process_one(path: Path, name: str, settings, entry: dict, on_progress, on_s
         result = pipeline.process(path, name, settings, entry, on_progress, on_start)
     except UserError as e:
         # the console shows the user's own path; the manifest only the pseudonymous name
-        _error(console, str(e))
+        _say(console, str(e))
         entry.update(status="failed", error=str(e).replace(str(path), name), failed=manifest.now())
         return pipeline.Result(name=name, error=str(e))
     except MemoryError:
-        _error(console, f"{path}: out of memory")
+        _say(console, f"{path}: out of memory")
         entry.update(status="failed", error=f"{name}: out of memory", failed=manifest.now())
         return pipeline.Result(name=name, error="out of memory")
     except Exception as e:  # a bug must not end the night's batch
@@ -154,11 +156,13 @@ def _process_one(path: Path, name: str, settings, entry: dict, on_progress, on_s
         # the traceback can carry transcript text in messages: private folder only
         write_atomic(log, traceback.format_exc(), mode=manifest.PRIVATE_FILE_MODE)
         message = f"{name}: internal error ({type(e).__name__}); details in {log.relative_to(settings.out)}"
-        _error(console, message)
+        _say(console, message)
         entry.update(status="failed", error=message, failed=manifest.now())
         return pipeline.Result(name=name, error=message)
     mark = {"done": "[green]✓ done[/green]", "skipped": "[blue]= already done[/blue]"}[result.status]
     console.print(f"{name}  {clock(result.duration)}  {mark}", highlight=False)
+    if result.damage:
+        _say(console, f"{name}: {result.damage}", kind="warning")
     return result
 
 

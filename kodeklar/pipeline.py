@@ -50,6 +50,7 @@ class Result:
     speakers: int = 0
     redactions: int = 0
     review: int = 0
+    damage: str = ""                    # the recording is cut off or damaged: see audio.decode
     report: dict = field(default_factory=dict)
 
 
@@ -91,7 +92,7 @@ def process(path: Path, name: str, settings: Settings, entry: dict,
             all((settings.out / p).is_file() for p in entry.get("outputs", [])):
         counts = entry.get("counts", {})
         return Result(name=name, status="skipped", duration=entry.get("duration", 0.0),
-                      report=entry.get("report", {}), segments=counts.get("segments", 0),
+                      report=entry.get("report", {}), damage=entry.get("damage", ""), segments=counts.get("segments", 0),
                       speakers=counts.get("speakers", 0), redactions=counts.get("redactions", 0),
                       review=counts.get("review", 0))
     entry.update(sha256=sha, status="running", started=manifest.now(), stages={}, error="")
@@ -116,12 +117,14 @@ def process(path: Path, name: str, settings: Settings, entry: dict,
     def run_asr():
         samples = decoded()
         source = Source(name=name, sha256=sha, duration=round(probe.duration, 3),
-                        channels=probe.channels, sample_rate=probe.sample_rate)
+                        channels=probe.channels, sample_rate=probe.sample_rate,
+                        damage=probe.damage)
         return asr.transcribe(samples, source, c.transcribe, settings.model, TOOL, on_progress)
 
     transcript, hit = _cached(settings, asr_key, run_asr)
     stages["transcribe"] = {"key": asr_key, "cached": hit, "seconds": round(time.perf_counter() - t, 2)}
     result.duration = transcript.source.duration
+    result.damage = transcript.source.damage
 
     # diarise
     if "diarise" in settings.stages and c.run.diarise:
@@ -163,7 +166,7 @@ def process(path: Path, name: str, settings: Settings, entry: dict,
     result.review = len(transcript.review)
     result.seconds = round(time.perf_counter() - t0, 2)
     entry.update(status="done", key=done_key, finished=manifest.now(), duration=result.duration,
-                 seconds=result.seconds, outputs=outputs, report=result.report,
+                 damage=result.damage, seconds=result.seconds, outputs=outputs, report=result.report,
                  counts={"segments": result.segments, "speakers": result.speakers,
                          "redactions": result.redactions, "review": result.review})
     return result

@@ -124,7 +124,8 @@ def build_report(transcript: Transcript, *, key_file: str | None, settings: dict
         "report": "kodeklar.redaction-report/1",
         "recording": transcript.source.name,
         "generated": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "source": {"sha256": transcript.source.sha256, "duration": transcript.source.duration},
+        "source": {"sha256": transcript.source.sha256, "duration": transcript.source.duration,
+                   "damage": transcript.source.damage},
         "anonymised": transcript.anonymised,
         "summary": summary(transcript),
         "redactions": redactions,
@@ -338,6 +339,9 @@ def _report_html(d: dict) -> str:
              f"<p>Laget {_e(d['generated'])} av {_e(p['tool'])}.</p>"]
     if not d["anonymised"]:
         parts.append('<p class="warn">Transkripsjonen er <strong>ikke</strong> anonymisert.</p>')
+    if d["source"].get("damage"):
+        parts.append('<p class="warn">Lydfilen kan være avkortet eller skadet; sjekk opptaket '
+                     f'({_e(d["source"]["damage"])}).</p>')
     parts.append(_table(["", ""], [
         ["Opptak (pseudonym)", d["recording"]],
         ["Varighet", clock(d["source"]["duration"])],

@@ -96,6 +96,7 @@ class Source:
     duration: float
     channels: int | None = None
     sample_rate: int | None = None
+    damage: str = ""                  # what of the recording could not be decoded, if anything
 
 
 @dataclass

@@ -74,6 +74,20 @@ def test_speech_in_odd_containers_is_transcribed(matrix, kind):
     assert t.source.duration > 3
 
 
+def test_only_the_cut_off_recording_is_reported_as_cut_off(matrix):
+    files, out, result, outcome = matrix
+    damaged = {k: e["damage"] for k, e in outcome.items() if e.get("damage")}
+    assert list(damaged) == ["truncated"] and "may be cut off" in damaged["truncated"]
+    name = next(n for n, e in json.loads((out / "manifest.json").read_text())["recordings"].items()
+                if e.get("damage"))
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("kodeklar: warning:")]
+    assert warnings == [f"kodeklar: warning: {name}: {damaged['truncated']}"]  # pseudonym only
+    assert transcript(out, outcome["truncated"]).source.damage == damaged["truncated"]
+    report = json.loads((out / "reports" / f"{name}.report.json").read_text())
+    assert report["source"]["damage"] == damaged["truncated"]
+    assert "avkortet eller skadet" in (out / "reports" / f"{name}.report.html").read_text()
+
+
 def test_channels_and_rates_are_recorded(matrix):
     _, out, _, outcome = matrix
     assert transcript(out, outcome["six_channels"]).source.channels == 6

@@ -104,3 +104,24 @@ def test_no_recordings_found(tmp_path):
     result = run_cli("transcribe", tmp_path, "-o", tmp_path / "ut")
     assert result.returncode == 2
     assert error_lines(result.stderr) == ["kodeklar: error: no recordings found in the given paths"]
+
+
+def test_a_cut_off_mp3_keeps_what_is_there_and_says_it_is_cut_off(tmp_path):
+    """Wherever a recording is cut (a dictaphone whose battery died), the audio before the
+    cut is decoded: a broken last packet is skipped, not a reason to lose the file. Before,
+    some cut points made the whole recording "corrupt". The file's own stated length shows
+    what is missing (a shortfall under 1 s is not reported: stated lengths can be estimates)."""
+    from transcribe.audio import decode
+
+    whole = (SAMPLES / "norwegian-medium-8s.mp3").read_bytes()
+    assert decode(SAMPLES / "norwegian-medium-8s.mp3")[1].damage == ""
+    broken_packets = 0
+    for cut in range(4000, len(whole) * 3 // 4, 397):  # at least 2 s missing
+        path = tmp_path / "avbrutt.mp3"
+        path.write_bytes(whole[:cut])
+        samples, probe = decode(path)
+        assert probe.duration == pytest.approx(len(samples) / 16000)
+        assert probe.duration < 8.0 * cut / len(whole) + 0.5, cut
+        assert "may be cut off" in probe.damage and "00:00:08" in probe.damage, cut
+        broken_packets += "damaged audio packet" in probe.damage
+    assert broken_packets  # some cuts fall inside a packet: those are the ones that failed

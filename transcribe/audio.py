@@ -20,6 +20,12 @@ class Probe:
     duration: float
     channels: int
     sample_rate: int
+    damage: str = ""      # what could not be decoded, in one line; empty for a sound file
+
+# decoded audio shorter than the file states by more than this (seconds, share) may be a
+# cut-off recording (a dictaphone whose battery died); a length the file only estimates
+# (a VBR mp3 without a frame count) can miss by a little, so "may"
+MISSING_TOLERANCE = 1.0, 0.01
 
 
 def _open(path: Path):
@@ -54,13 +60,21 @@ def decode(path: str | Path, mono: bool = True, sample_rate: int = SAMPLE_RATE):
         channels = stream.codec_context.channels or 1
         layout = "mono" if mono else stream.codec_context.layout.name
         resampler = av.AudioResampler(format="fltp", layout=layout, rate=sample_rate)
-        chunks = []
-        for frame in container.decode(stream):
-            for out in resampler.resample(frame):
-                chunks.append(out.to_ndarray())
-        for out in resampler.resample(None):
-            chunks.append(out.to_ndarray())
+        chunks, broken = [], 0
+        for packet in container.demux(stream):
+            try:
+                frames = packet.decode()
+            except av.error.FFmpegError:
+                # one broken packet (often the cut-off last one) must not cost the rest of
+                # the recording: skip it, as ffmpeg does, and say so
+                broken += 1
+                continue
+            for frame in frames:
+                chunks.extend(out.to_ndarray() for out in resampler.resample(frame))
+        chunks.extend(out.to_ndarray() for out in resampler.resample(None))
         original_rate = stream.codec_context.sample_rate or sample_rate
+        stated = (float(stream.duration * stream.time_base) if stream.duration
+                  else (container.duration or 0) / 1_000_000)
     except av.error.FFmpegError:
         raise UserError(f"{path}: the audio is corrupt and cannot be decoded") from None
     finally:
@@ -68,9 +82,23 @@ def decode(path: str | Path, mono: bool = True, sample_rate: int = SAMPLE_RATE):
     if not chunks:
         raise UserError(f"{path}: contains no decodable audio")
     samples = np.concatenate(chunks, axis=1).astype(np.float32, copy=False)
-    probe = Probe(duration=samples.shape[1] / sample_rate, channels=channels,
-                  sample_rate=original_rate)
+    duration = samples.shape[1] / sample_rate
+    probe = Probe(duration=duration, channels=channels, sample_rate=original_rate,
+                  damage=_damage(duration, stated, broken))
     return (samples[0] if mono else samples), probe
+
+
+def _damage(decoded: float, stated: float, broken_packets: int) -> str:
+    from kodeklar.timefmt import clock
+
+    notes = []
+    seconds, share = MISSING_TOLERANCE
+    if stated - decoded > max(seconds, share * stated):
+        notes.append(f"the audio ends at {clock(decoded)} but the file states {clock(stated)}: "
+                     f"it may be cut off; what is there was transcribed")
+    if broken_packets:
+        notes.append(f"{broken_packets} damaged audio packet(s) skipped")
+    return "; ".join(notes)
 
 
 def find_media(inputs: list[str | Path]) -> list[Path]:
