@@ -92,9 +92,9 @@ def process(path: Path, name: str, settings: Settings, entry: dict,
             all((settings.out / p).is_file() for p in entry.get("outputs", [])):
         counts = entry.get("counts", {})
         return Result(name=name, status="skipped", duration=entry.get("duration", 0.0),
-                      report=entry.get("report", {}), damage=entry.get("damage", ""), segments=counts.get("segments", 0),
-                      speakers=counts.get("speakers", 0), redactions=counts.get("redactions", 0),
-                      review=counts.get("review", 0))
+                      damage=entry.get("damage", ""), report=entry.get("report", {}),
+                      segments=counts.get("segments", 0), speakers=counts.get("speakers", 0),
+                      redactions=counts.get("redactions", 0), review=counts.get("review", 0))
     entry.update(sha256=sha, status="running", started=manifest.now(), stages={}, error="")
     stages = entry["stages"]
     if on_start:
@@ -166,7 +166,8 @@ def process(path: Path, name: str, settings: Settings, entry: dict,
     result.review = len(transcript.review)
     result.seconds = round(time.perf_counter() - t0, 2)
     entry.update(status="done", key=done_key, finished=manifest.now(), duration=result.duration,
-                 damage=result.damage, seconds=result.seconds, outputs=outputs, report=result.report,
+                 damage=result.damage, seconds=result.seconds, outputs=outputs,
+                 report=result.report,
                  counts={"segments": result.segments, "speakers": result.speakers,
                          "redactions": result.redactions, "review": result.review})
     return result

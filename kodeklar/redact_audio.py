@@ -60,6 +60,8 @@ def _copy(container, f, todo: list[tuple[float, float]], mode: str) -> None:
     import av
     import numpy as np
 
+    from transcribe import audio
+
     if not container.streams.audio:
         raise UserError("the media file has no audio stream")
     stream = container.streams.audio[0]
@@ -97,6 +99,7 @@ def _copy(container, f, todo: list[tuple[float, float]], mode: str) -> None:
                 out.writeframes(pcm.tobytes())
                 offset += n
 
-        for frame in container.decode(stream):
-            write(resampler.resample(frame))
+        for frame in audio.frames(container, stream):
+            if frame is not None:  # as the transcript skipped it (audio.decode)
+                write(resampler.resample(frame))
         write(resampler.resample(None))

@@ -91,3 +91,20 @@ def test_bad_input_is_a_user_error(tmp_path):
         redact_audio(tmp_path / "ok.wav", t, tmp_path / "o.wav", mode="pip")
     assert not (tmp_path / "o.wav").exists()
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_a_cut_off_recording_is_redacted_as_far_as_it_was_transcribed(tmp_path):
+    """An mp3 cut inside its last audio packet: the transcript skips the broken packet
+    (audio.decode), and so must the redacted audio, instead of failing the recording."""
+    from conftest import SAMPLES
+    from transcribe.audio import decode
+
+    cut = tmp_path / "avbrutt.mp3"
+    cut.write_bytes((SAMPLES / "norwegian-medium-8s.mp3").read_bytes()[:12000])
+    samples, probe = decode(cut)
+    assert "damaged audio packet" in probe.damage  # the cut falls inside a packet
+    out = tmp_path / "avbrutt.redacted.wav"
+    assert redact_audio(cut, _transcript([(1.0, 1.5)]), out, mode="silence") == [(0.85, 1.65)]
+    rate, _, pcm = _read(out)
+    assert len(pcm) / rate == pytest.approx(probe.duration, abs=0.01)
+    assert not pcm[int(0.85 * rate) + 1:int(1.65 * rate) - 1].any()

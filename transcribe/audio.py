@@ -22,10 +22,12 @@ class Probe:
     sample_rate: int
     damage: str = ""      # what could not be decoded, in one line; empty for a sound file
 
-# decoded audio shorter than the file states by more than this (seconds, share) may be a
-# cut-off recording (a dictaphone whose battery died); a length the file only estimates
-# (a VBR mp3 without a frame count) can miss by a little, so "may"
-MISSING_TOLERANCE = 1.0, 0.01
+
+# decoded audio shorter than the file states by more than both of these may be a cut-off
+# recording (a dictaphone whose battery died); a length the file only estimates (a VBR mp3
+# without a frame count) can miss by a little, so "may"
+MISSING_SECONDS = 1.0
+MISSING_SHARE = 0.01
 
 
 def _open(path: Path):
@@ -61,16 +63,11 @@ def decode(path: str | Path, mono: bool = True, sample_rate: int = SAMPLE_RATE):
         layout = "mono" if mono else stream.codec_context.layout.name
         resampler = av.AudioResampler(format="fltp", layout=layout, rate=sample_rate)
         chunks, broken = [], 0
-        for packet in container.demux(stream):
-            try:
-                frames = packet.decode()
-            except av.error.FFmpegError:
-                # one broken packet (often the cut-off last one) must not cost the rest of
-                # the recording: skip it, as ffmpeg does, and say so
+        for frame in frames(container, stream):
+            if frame is None:
                 broken += 1
                 continue
-            for frame in frames:
-                chunks.extend(out.to_ndarray() for out in resampler.resample(frame))
+            chunks.extend(out.to_ndarray() for out in resampler.resample(frame))
         chunks.extend(out.to_ndarray() for out in resampler.resample(None))
         original_rate = stream.codec_context.sample_rate or sample_rate
         stated = (float(stream.duration * stream.time_base) if stream.duration
@@ -88,12 +85,26 @@ def decode(path: str | Path, mono: bool = True, sample_rate: int = SAMPLE_RATE):
     return (samples[0] if mono else samples), probe
 
 
+def frames(container, stream):
+    """The decoded frames of `stream`, with None in place of each packet that will not
+    decode: one broken packet (often the cut-off last one) must not cost the rest of the
+    recording, so it is skipped, as ffmpeg does, and the caller can say so."""
+    import av
+
+    for packet in container.demux(stream):
+        try:
+            decoded = packet.decode()
+        except av.error.FFmpegError:
+            yield None
+            continue
+        yield from decoded
+
+
 def _damage(decoded: float, stated: float, broken_packets: int) -> str:
     from kodeklar.timefmt import clock
 
     notes = []
-    seconds, share = MISSING_TOLERANCE
-    if stated - decoded > max(seconds, share * stated):
+    if stated - decoded > max(MISSING_SECONDS, MISSING_SHARE * stated):
         notes.append(f"the audio ends at {clock(decoded)} but the file states {clock(stated)}: "
                      f"it may be cut off; what is there was transcribed")
     if broken_packets:
