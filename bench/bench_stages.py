@@ -14,25 +14,13 @@ import os
 import subprocess
 import sys
 import tempfile
-import wave
 from pathlib import Path
 
-import numpy as np
-
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 DEFAULT_AUDIO = ROOT.parent / "shared" / "data" / "speech" / "ub_erna.mp3"
 
-from transcribe.audio import decode  # noqa: E402
-
-
-def _write_trimmed_copy(audio: str, path: Path) -> None:
-    samples = decode(audio)[0][16000:]
-    with wave.open(str(path), "wb") as w:
-        w.setnchannels(1)
-        w.setsampwidth(2)
-        w.setframerate(16000)
-        w.writeframes((np.clip(samples, -1, 1) * 32767).astype("<i2").tobytes())
+import media  # noqa: E402  (the tests' recording helpers)
 
 
 def main() -> None:
@@ -42,7 +30,7 @@ def main() -> None:
         inputs.mkdir()
         first = inputs / ("a" + Path(audio).suffix)
         first.symlink_to(Path(audio).resolve())
-        _write_trimmed_copy(audio, inputs / "b.wav")
+        media.write_wav(inputs / "b.wav", media.speech(Path(audio))[16000:], 16000)
         out = Path(tmp) / "out"
         env = {**os.environ, "KODEKLAR_KEY_PASSPHRASE": os.environ.get("KODEKLAR_KEY_PASSPHRASE", "bench")}
         subprocess.run([sys.executable, "-m", "kodeklar", "run", str(inputs), "-o", str(out),
