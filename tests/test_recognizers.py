@@ -118,6 +118,43 @@ def test_identifiers():
     assert got["1767 Halden"] == "POSTCODE"
 
 
+def _identifiers():
+    """One synthetic, valid number of each kind, as it is written or spoken."""
+    orgnr = next(n for b in range(91234560, 91234600)
+                 if (n := make_mod11(str(b), (3, 2, 7, 6, 5, 4, 3, 2))))
+    account = next(n for b in range(1234560000, 1234560100)
+                   if (n := make_mod11(str(b), (5, 4, 3, 2, 7, 6, 5, 4, 3, 2))))
+    fnr = first_valid(15, 3, 85)
+    return {
+        fnr: "FNR", f"{fnr[:6]} {fnr[6:]}": "FNR",
+        first_valid(55, 3, 85): "DNR", first_valid(15, 43, 85): "HNR",
+        orgnr: "ORGNR", f"{orgnr[:3]} {orgnr[3:6]} {orgnr[6:]}": "ORGNR",
+        f"{account[:4]}.{account[4:6]}.{account[6:]}": "ACCOUNT",
+        f"{account[:4]} {account[4:6]} {account[6:]}": "ACCOUNT",
+        "91234567": "PHONE", "+47 912 34 567": "PHONE",
+        "ola.n@eksempel.no": "EMAIL", "www.eksempel.no": "URL",
+        "Storgata 12": "ADDRESS",
+    }
+
+
+# the identifier last in a sentence, a bracket, a quotation or a line
+ENDINGS = ["Nummeret er {}.", "Nummeret er {}!", "Er det {}?", "Jeg sa {}...", "({})",
+           "«{}»", '"{}"', "Nummeret: {},", "Nummeret: {};", "Nummeret er {}\nNeste linje."]
+
+
+@pytest.mark.parametrize("ending", ENDINGS)
+def test_identifier_at_the_end_of_a_sentence(ending):
+    for number, category in _identifiers().items():
+        text = ending.format(number)
+        assert found(text).get(number) == category, (text, found(text))
+
+
+def test_dots_inside_a_number_are_no_sentence_end():
+    fnr = first_valid(15, 3, 85)
+    assert "FNR" not in found(f"Summen var {fnr}.5 kroner.").values()
+    assert "FNR" not in found(f"Summen var 4.{fnr} kroner.").values()
+
+
 @pytest.mark.parametrize("text, address", [
     ("Hun bor i Bygdøy allé 5 nå.", "Bygdøy allé 5"),
     ("adressen er Karl Johans gate 22", "Karl Johans gate 22"),

@@ -12,6 +12,10 @@ UPPER = "A-ZÆØÅ"
 LOWER = "a-zæøåéü"
 MONTHS = ("januar|februar|mars|april|mai|juni|juli|august|september|oktober|november|"
           "desember|jan|feb|mar|apr|jun|jul|aug|sep|sept|okt|nov|des")
+# A number ends where no digit follows, not even after a dot: "15076500565." at the end of a
+# sentence is an identifier, "1.234.567" is not three of them.
+NUM_START = r"(?<!\d)(?<!\d\.)"
+NUM_END = r"(?!\.?\d)"
 STREET = ("gate|gata|gaten|vei|veien|veg|vegen|plass|plassen|allé|alle|alléen|alleen|torg|"
           "torget|stien|bakken|svingen|ringen|lia|tunet")
 
@@ -28,14 +32,14 @@ def _postcode(match: str) -> bool:
 def recognizers(language: str) -> list[NorwegianPatternRecognizer]:
     return [
         NorwegianPatternRecognizer(
-            "fodselsnummer", "FNR", r"(?<![\d.])\d{6} ?\d{5}(?![\d.])", 1.0,
+            "fodselsnummer", "FNR", NUM_START + r"\d{6} ?\d{5}" + NUM_END, 1.0,
             "11 digits with a valid birth date and mod-11 check digits", language,
             valid=fodselsnummer.is_valid, kind=fodselsnummer.kind, needs=r"\d"),
         NorwegianPatternRecognizer(
-            "kontonummer", "ACCOUNT", r"(?<![\d.])\d{4}[. ]?\d{2}[. ]?\d{5}(?![\d.])", 0.95,
+            "kontonummer", "ACCOUNT", NUM_START + r"\d{4}[. ]?\d{2}[. ]?\d{5}" + NUM_END, 0.95,
             "11 digits with a valid mod-11 check digit", language, valid=_account, needs=r"\d"),
         NorwegianPatternRecognizer(
-            "organisasjonsnummer", "ORGNR", r"(?<![\d.])\d{3} ?\d{3} ?\d{3}(?![\d.])", 0.85,
+            "organisasjonsnummer", "ORGNR", NUM_START + r"\d{3} ?\d{3} ?\d{3}" + NUM_END, 0.85,
             "9 digits with a valid mod-11 check digit", language,
             valid=organisasjonsnummer.is_valid, needs=r"\d"),
         NorwegianPatternRecognizer(
@@ -60,7 +64,7 @@ def recognizers(language: str) -> list[NorwegianPatternRecognizer]:
             needs=rf"(?i:{STREET})\s+\d"),
         NorwegianPatternRecognizer(
             "postcode", "POSTCODE",
-            rf"(?<![\d.])\d{{4}}\s+[{UPPER}][{LOWER}]+(?:[ -][{UPPER}][{LOWER}]+)?",
+            NUM_START + rf"\d{{4}}\s+[{UPPER}][{LOWER}]+(?:[ -][{UPPER}][{LOWER}]+)?",
             0.8, "four-digit postnummer before a poststed", language, valid=_postcode,
             needs=r"\d"),
         NorwegianPatternRecognizer(
