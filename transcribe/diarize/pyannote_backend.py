@@ -3,7 +3,6 @@ Never downloads: the pipeline is loaded from the folder or config file given in
 `options.pipeline`, with the hub forced offline."""
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import numpy as np
@@ -21,8 +20,6 @@ def _load(pipeline: str | None):
     config = path / "config.yaml" if path.is_dir() else path
     if not config.is_file():
         raise UserError(f"pyannote pipeline not found: {config}")
-    os.environ["HF_HUB_OFFLINE"] = "1"
-    os.environ["PYANNOTE_METRICS_ENABLED"] = "0"
     try:
         from pyannote.audio import Pipeline
     except ImportError:
