@@ -191,7 +191,7 @@ def export_all(transcript: Transcript, raw: Transcript, path: Path, name: str,
                settings: Settings, result: Result) -> list[str]:
     """Write every requested format, the reports and the redacted audio. Returns the
     written paths relative to OUT, for the manifest's completeness check."""
-    from kodeklar import exporters, report
+    from kodeklar import exporters, redact_audio, report
 
     c = settings.config
     out = settings.out
@@ -200,22 +200,24 @@ def export_all(transcript: Transcript, raw: Transcript, path: Path, name: str,
     folder = out / "anonymised" if anonymised else manifest.make_private(out / "transcripts")
     folder.mkdir(exist_ok=True)
     mode = None if anonymised else manifest.PRIVATE_FILE_MODE
-    media = f"{name}{path.suffix.lower()}"
     written: list[Path] = []
 
+    # the exports link the shareable audio (OUT/media), never the input
+    media = None
     if anonymised and c.output.redact_audio != "none":
-        from kodeklar import redact_audio
-
-        audio_dir = manifest.private_dir(out, "audio")
-        target = audio_dir / f"{name}.redacted.wav"
-        spans = redact_audio.redact_audio(path, transcript, target, mode=c.output.redact_audio)
-        written.append(target)
-        media = target.name
+        media = redact_audio.media_dir(out) / f"{name}.redacted.wav"
+        spans = redact_audio.redact_audio(path, transcript, media, mode=c.output.redact_audio)
         transcript.provenance.stages.setdefault("anonymise", {})["redacted_audio"] = {
             "mode": c.output.redact_audio, "spans": [[round(a, 2), round(b, 2)] for a, b in spans]}
+    elif any(exporters.links_media(fmt) for fmt in c.output.formats):
+        media = redact_audio.shareable_copy(path, out, name)
+    if media is not None:
+        written.append(media)
+    options = exporters.Options(media=media, embed_media=c.output.qdpx_embed_media,
+                                text_timestamps=c.output.qdpx_timestamps)
 
     for fmt in c.output.formats:
-        p = exporters.export(transcript, fmt, folder, name, media=media)
+        p = exporters.export(transcript, fmt, folder, name, options)
         if mode is not None:
             p.chmod(mode)
         written.append(p)
