@@ -50,12 +50,12 @@ def shareable_copy(media_path: Path, out: Path, name: str) -> Path:
         raise UserError(f"{media_path}: no such file")
     target = media_dir(out) / f"{name}{media_path.suffix.lower()}"
     if target.exists() and target.samefile(media_path):
-        return target.absolute()
+        return target
 
     def copy(f):
         with open(media_path, "rb") as src:
             shutil.copyfileobj(src, f, 1 << 20)
-    return write_atomic(target, copy, mode=MEDIA_FILE_MODE).absolute()
+    return write_atomic(target, copy, mode=MEDIA_FILE_MODE)
 
 
 def redact_audio(media_path: Path, transcript: Transcript, out_path: Path, mode: str = "beep",

@@ -189,3 +189,36 @@ def test_eaf_media_url_resolves(tmp_path, audio):
     assert eaf.adocument["DATE"].endswith("Z")
     assert sorted(eaf.get_tier_names()) == ["Informant", "Intervjuer", "P3"]
     assert "Kari" not in (out / "intervju-01.eaf").read_text(encoding="utf-8")
+
+
+def test_run_level_study_project(tmp_path):
+    """`kodeklar run --qdpx-project`: the batch's recordings as they lie in OUT."""
+    import shutil
+
+    from kodeklar import config, pipeline
+
+    out = tmp_path / "ut"
+    (out / "anonymised").mkdir(parents=True)
+    (out / "media").mkdir()
+    shutil.copy(ANON, out / "anonymised" / "intervju-01.json")
+    shutil.copy(_second_recording(tmp_path), out / "anonymised" / "intervju-02.json")
+    (out / "media" / "intervju-01.redacted.wav").write_bytes(b"RIFF")
+    c = config.load_config(None)
+    c.output.qdpx_project = "studie"
+    c.output.qdpx_timestamps = True
+    results = [pipeline.Result("intervju-01", "done", media="media/intervju-01.redacted.wav"),
+               pipeline.Result("intervju-02", "skipped"),
+               pipeline.Result("intervju-03", "failed")]
+    path = pipeline.study_project(pipeline.Settings(config=c, out=out), results)
+    assert path == out / "anonymised" / "studie.qdpx"
+    turns = check_project(path, out, tmp_path, timestamps=True)
+    assert set(turns) == {"intervju-01.redacted.wav", "intervju-02.txt"}
+
+
+def test_run_options_reach_the_config():
+    from kodeklar.commands import common
+
+    c = common.build_config(None, {"formats": "qdpx", "qdpx_project": "studie.qdpx",
+                                   "qdpx_timestamps": True})
+    assert c.output.qdpx_project == "studie.qdpx" and c.output.qdpx_timestamps
+    assert c.output.formats == ["qdpx", "json"]  # the project is made from the JSON

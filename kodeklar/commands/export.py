@@ -62,8 +62,6 @@ def command(transcripts: tuple[Path, ...], formats: str, out_dir: Path, media: s
                 continue
             click.echo(str(exporters.export(transcript, fmt, out_dir, name, options)))
     if project_file is not None:
-        target = out_dir / project_file  # an absolute path stays as it is
-        if target.suffix.lower() != ".qdpx":
-            target = target.with_name(f"{target.name}.qdpx")
+        target = qdpx.project_path(out_dir, project_file)
         options = exporters.Options(embed_media=embed_media, text_timestamps=text_timestamps)
         click.echo(str(write_atomic(target, qdpx.project(target.stem, recordings, options))))

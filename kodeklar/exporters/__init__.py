@@ -59,9 +59,8 @@ def export(transcript: Transcript, fmt: str, out_dir: Path, basename: str,
            options: Options = Options()) -> Path:
     """Write `out_dir/basename.<ext>` in format `fmt` and return its path."""
     mod = module(fmt)
-    folder = Path(out_dir).absolute()
-    return write_atomic(folder / f"{basename}.{mod.EXTENSION}",
-                        mod.render(transcript, dataclasses.replace(options, folder=folder)))
+    rendered = mod.render(transcript, dataclasses.replace(options, folder=Path(out_dir).absolute()))
+    return write_atomic(Path(out_dir) / f"{basename}.{mod.EXTENSION}", rendered)
 
 
 def speaker_name(transcript: Transcript, speaker_id: str | None) -> str:

@@ -42,6 +42,13 @@ def render(transcript: Transcript, options: Options = Options()) -> Callable[[Bi
     return project(transcript.source.name, [(transcript, options.media)], options)
 
 
+def project_path(folder: Path, name: str | Path) -> Path:
+    """Where a study project named `name` goes: inside `folder` unless absolute, always
+    ending in .qdpx (the programs' open dialogs filter on it)."""
+    target = Path(folder) / name
+    return target if target.suffix.lower() == ".qdpx" else target.with_name(f"{target.name}.qdpx")
+
+
 def stamp(seconds: float) -> str:
     """The timestamp QualCoder (and ATLAS.ti) sync a transcript from: `#hh:mm:ss.sss#`."""
     return f"#{clock(seconds, 3)}#"
