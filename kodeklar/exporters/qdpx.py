@@ -21,6 +21,8 @@ from typing import BinaryIO, Callable
 
 from kodeklar import __version__
 from kodeklar.exporters import Options, Turn, created, turns
+# `#hh:mm:ss.sss#`, which QualCoder syncs a transcript from as ATLAS.ti does
+from kodeklar.exporters.atlasti import stamp
 from kodeklar.timefmt import clock, millis
 from kodeklar.transcript import Transcript
 
@@ -47,11 +49,6 @@ def project_path(folder: Path, name: str | Path) -> Path:
     ending in .qdpx (the programs' open dialogs filter on it)."""
     target = Path(folder) / name
     return target if target.suffix.lower() == ".qdpx" else target.with_name(f"{target.name}.qdpx")
-
-
-def stamp(seconds: float) -> str:
-    """The timestamp QualCoder (and ATLAS.ti) sync a transcript from: `#hh:mm:ss.sss#`."""
-    return f"#{clock(seconds, 3)}#"
 
 
 @dataclass
