@@ -121,6 +121,9 @@ def _run_locked(inputs: list[str], settings: pipeline.Settings, console) -> int:
             progress.update(total, completed=done_before)
             progress.remove_task(task)
     _summary(console, results)
+    if settings.config.output.qdpx_project and "export" in settings.stages and \
+            any(r.status != "failed" for r in results):
+        console.print(str(pipeline.study_project(settings, results)), highlight=False)
     if any(r.status != "failed" for r in results) and "export" in settings.stages \
             and settings.config.run.anonymise:
         from kodeklar import report

@@ -31,6 +31,9 @@ class OutputOptions:
     formats: list[str] = field(default_factory=lambda: ["json", "txt", "docx", "srt", "vtt"])
     redact_audio: str = "none"   # none | beep | silence
     report_include_originals: bool = False
+    qdpx_embed_media: bool = False   # the audio inside each .qdpx instead of linked from OUT/media
+    qdpx_timestamps: bool = False    # `#hh:mm:ss.sss#` in the .qdpx text (QualCoder syncs from these)
+    qdpx_project: str = ""           # also one .qdpx for the whole study, in OUT/anonymised
     key_file: str = ""           # default: OUT/private/key.kodeklar
 
 

@@ -51,6 +51,7 @@ class Result:
     redactions: int = 0
     review: int = 0
     damage: str = ""                    # the recording is cut off or damaged: see audio.decode
+    media: str = ""                     # the shareable audio the exports link, relative to OUT
     report: dict = field(default_factory=dict)
 
 
@@ -93,6 +94,7 @@ def process(path: Path, name: str, settings: Settings, entry: dict,
         counts = entry.get("counts", {})
         return Result(name=name, status="skipped", duration=entry.get("duration", 0.0),
                       damage=entry.get("damage", ""), report=entry.get("report", {}),
+                      media=entry.get("media", ""),
                       segments=counts.get("segments", 0), speakers=counts.get("speakers", 0),
                       redactions=counts.get("redactions", 0), review=counts.get("review", 0))
     entry.update(sha256=sha, status="running", started=manifest.now(), stages={}, error="")
@@ -167,6 +169,7 @@ def process(path: Path, name: str, settings: Settings, entry: dict,
     result.seconds = round(time.perf_counter() - t0, 2)
     entry.update(status="done", key=done_key, finished=manifest.now(), duration=result.duration,
                  damage=result.damage, seconds=result.seconds, outputs=outputs,
+                 media=result.media,
                  report=result.report,
                  counts={"segments": result.segments, "speakers": result.speakers,
                          "redactions": result.redactions, "review": result.review})
@@ -191,31 +194,32 @@ def export_all(transcript: Transcript, raw: Transcript, path: Path, name: str,
                settings: Settings, result: Result) -> list[str]:
     """Write every requested format, the reports and the redacted audio. Returns the
     written paths relative to OUT, for the manifest's completeness check."""
-    from kodeklar import exporters, report
+    from kodeklar import exporters, redact_audio, report
 
     c = settings.config
     out = settings.out
     anonymised = transcript.anonymised
-    # without anonymisation the transcripts hold personal data: owner-only folder
-    folder = out / "anonymised" if anonymised else manifest.make_private(out / "transcripts")
-    folder.mkdir(exist_ok=True)
+    folder = export_folder(out, anonymised)
     mode = None if anonymised else manifest.PRIVATE_FILE_MODE
-    media = f"{name}{path.suffix.lower()}"
     written: list[Path] = []
 
+    # the exports link the shareable audio (OUT/media), never the input
+    media = None
     if anonymised and c.output.redact_audio != "none":
-        from kodeklar import redact_audio
-
-        audio_dir = manifest.private_dir(out, "audio")
-        target = audio_dir / f"{name}.redacted.wav"
-        spans = redact_audio.redact_audio(path, transcript, target, mode=c.output.redact_audio)
-        written.append(target)
-        media = target.name
+        media = redact_audio.media_dir(out) / f"{name}.redacted.wav"
+        spans = redact_audio.redact_audio(path, transcript, media, mode=c.output.redact_audio)
         transcript.provenance.stages.setdefault("anonymise", {})["redacted_audio"] = {
             "mode": c.output.redact_audio, "spans": [[round(a, 2), round(b, 2)] for a, b in spans]}
+    elif any(exporters.links_media(fmt) for fmt in c.output.formats):
+        media = redact_audio.shareable_copy(path, out, name)
+    if media is not None:
+        written.append(media)
+        result.media = str(media.relative_to(out))
+    options = exporters.Options(media=media, embed_media=c.output.qdpx_embed_media,
+                                text_timestamps=c.output.qdpx_timestamps)
 
     for fmt in c.output.formats:
-        p = exporters.export(transcript, fmt, folder, name, media=media)
+        p = exporters.export(transcript, fmt, folder, name, options)
         if mode is not None:
             p.chmod(mode)
         written.append(p)
@@ -237,3 +241,28 @@ def export_all(transcript: Transcript, raw: Transcript, path: Path, name: str,
             written.append(p)
         result.report = report.summary(transcript)
     return [str(p.relative_to(out)) for p in written]
+
+
+def export_folder(out: Path, anonymised: bool) -> Path:
+    # without anonymisation the transcripts hold personal data: owner-only folder
+    folder = out / "anonymised" if anonymised else manifest.make_private(out / "transcripts")
+    folder.mkdir(exist_ok=True)
+    return folder
+
+
+def study_project(settings: Settings, results: list[Result]) -> Path:
+    """`output.qdpx_project`: one REFI-QDA project of every recording that is done, made
+    from their JSON transcripts beside it and linking the same audio as their own exports."""
+    from kodeklar import exporters
+    from kodeklar.exporters import qdpx
+
+    c = settings.config
+    folder = export_folder(settings.out, c.run.anonymise)
+    recordings = [(tr.load(folder / f"{r.name}.json"),
+                   settings.out / r.media if r.media else None)
+                  for r in results if r.status != "failed"]
+    options = exporters.Options(embed_media=c.output.qdpx_embed_media,
+                                text_timestamps=c.output.qdpx_timestamps)
+    target = qdpx.project_path(folder, Path(c.output.qdpx_project).name)
+    return tr.write_atomic(target, qdpx.project(target.stem, recordings, options),
+                           mode=None if c.run.anonymise else manifest.PRIVATE_FILE_MODE)

@@ -1,14 +1,20 @@
-"""A copy of the recording in which every redacted span is a tone or silence.
+"""The shareable audio the QDA exports link: a copy of the recording under its pseudonym,
+or one in which every redacted span is a tone or silence.
 
-The voice that remains is still personal data; this only removes what was said in the
-redacted spans (names, places, numbers), not who said the rest."""
+Either copy lies in `media/` beside `anonymised/`, never in it, and only the owner can
+read it: the voice that remains is personal data; redaction only removes what was said in
+the redacted spans (names, places, numbers), not who said the rest."""
 from __future__ import annotations
 
 import math
+import shutil
 import wave
 from pathlib import Path
 
 from kodeklar.transcript import Transcript, UserError, write_atomic
+
+MEDIA_DIR = "media"
+MEDIA_FILE_MODE = 0o600
 
 MODES = ("beep", "silence")
 TONE_HZ = 1000.0
@@ -27,6 +33,29 @@ def spans(transcript: Transcript, pad: float = 0.15) -> list[tuple[float, float]
         else:
             merged.append([start, end])
     return [(round(s, 3), round(e, 3)) for s, e in merged]
+
+
+def media_dir(out: Path) -> Path:
+    from kodeklar import manifest
+
+    return manifest.make_private(Path(out) / MEDIA_DIR)
+
+
+def shareable_copy(media_path: Path, out: Path, name: str) -> Path:
+    """`OUT/media/NAME.ext`: the recording under its pseudonym, so that no export links or
+    names the input, whose file name may identify the informant. The copy is byte for
+    byte: tags inside the file stay (a redacted copy, a new WAV, has none)."""
+    media_path = Path(media_path)
+    if not media_path.is_file():
+        raise UserError(f"{media_path}: no such file")
+    target = media_dir(out) / f"{name}{media_path.suffix.lower()}"
+    if target.exists() and target.samefile(media_path):
+        return target
+
+    def copy(f):
+        with open(media_path, "rb") as src:
+            shutil.copyfileobj(src, f, 1 << 20)
+    return write_atomic(target, copy, mode=MEDIA_FILE_MODE)
 
 
 def redact_audio(media_path: Path, transcript: Transcript, out_path: Path, mode: str = "beep",
@@ -50,7 +79,7 @@ def redact_audio(media_path: Path, transcript: Transcript, out_path: Path, mode:
         with container:
             # streamed: a two-hour stereo recording is over a gigabyte of PCM; the voice is
             # still personal data, so the file is the owner's only
-            write_atomic(out_path, lambda f: _copy(container, f, todo, mode), mode=0o600)
+            write_atomic(out_path, lambda f: _copy(container, f, todo, mode), mode=MEDIA_FILE_MODE)
     except av.FFmpegError as e:
         raise UserError(f"{media_path}: cannot decode audio ({type(e).__name__})") from None
     return todo

@@ -23,6 +23,15 @@ def transcript() -> Transcript:
     return load(ANON)
 
 
+@pytest.fixture
+def linked(tmp_path) -> exporters.Options:
+    """Options linking a shareable audio file that exists (its content is never read)."""
+    audio = tmp_path / "media" / "intervju-01.m4a"
+    audio.parent.mkdir()
+    audio.write_bytes(b"not really audio")
+    return exporters.Options(media=audio)
+
+
 def test_clock_formats_and_cuts():
     assert clock(0) == "00:00:00"
     assert clock(3725.4567, 3) == "01:02:05.457"  # whole milliseconds, rounded
@@ -182,10 +191,9 @@ def test_atlasti(transcript, tmp_path):
     assert stamps == sorted(stamps)
 
 
-def test_docx_reads_back(transcript, tmp_path):
+def test_docx_reads_back(transcript, tmp_path, linked):
     import docx
-    doc = docx.Document(str(exporters.export(transcript, "docx", tmp_path, "i",
-                                             media="intervju-01.m4a")))
+    doc = docx.Document(str(exporters.export(transcript, "docx", tmp_path, "i", linked)))
     paras = [p.text for p in doc.paragraphs]
     assert paras[0] == "intervju-01"
     assert "Dato: 2026-11-20" in paras
@@ -204,15 +212,17 @@ def _schema(name):
     return etree.XMLSchema(etree.parse(str(FIXTURES / "specs" / name)))
 
 
-def test_eaf_is_valid_and_has_a_tier_per_speaker(transcript, tmp_path):
+def test_eaf_is_valid_and_has_a_tier_per_speaker(transcript, tmp_path, linked):
     from lxml import etree
-    path = exporters.export(transcript, "eaf", tmp_path, "i", media="intervju-01.m4a")
+    path = exporters.export(transcript, "eaf", tmp_path, "i", linked)
     doc = etree.parse(str(path))
     schema = _schema("EAFv3.0.xsd")
     assert schema.validate(doc), schema.error_log
     assert [t.get("TIER_ID") for t in doc.iter("TIER")] == ["Intervjuer", "Informant", "P3"]
     md = doc.find("HEADER/MEDIA_DESCRIPTOR")
-    assert md.get("RELATIVE_MEDIA_URL") == "./intervju-01.m4a"
+    assert md.get("RELATIVE_MEDIA_URL") == "./media/intervju-01.m4a"
+    assert md.get("MEDIA_URL") == linked.media.as_uri()
+    assert doc.getroot().get("DATE") == "2026-11-20T10:00:00Z"
     assert md.get("MIME_TYPE") == "audio/mp4"
     slots = {s.get("TIME_SLOT_ID"): int(s.get("TIME_VALUE")) for s in doc.iter("TIME_SLOT")}
     anns = sorted(((slots[a.get("TIME_SLOT_REF1")], slots[a.get("TIME_SLOT_REF2")],
@@ -232,10 +242,10 @@ def test_eaf_without_media_is_valid(transcript):
     assert doc.find("HEADER/MEDIA_DESCRIPTOR") is None
 
 
-def test_qdpx_is_a_valid_refi_project(transcript, tmp_path):
+def test_qdpx_is_a_valid_refi_project(transcript, tmp_path, linked):
     import zipfile
     from lxml import etree
-    path = exporters.export(transcript, "qdpx", tmp_path, "i", media="intervju-01.m4a")
+    path = exporters.export(transcript, "qdpx", tmp_path, "i", linked)
     with zipfile.ZipFile(path) as z:
         names = z.namelist()
         qde = etree.fromstring(z.read("project.qde"))
@@ -244,6 +254,9 @@ def test_qdpx_is_a_valid_refi_project(transcript, tmp_path):
         ns = {"q": "urn:QDA-XML:project:1.0"}
         audio = qde.find("q:Sources/q:AudioSource", ns)
         assert audio.get("path") == "relative://intervju-01.m4a"
+        assert qde.get("basePath") == f"{linked.media.parent.as_posix()}/"
+        assert audio.get("name") == "intervju-01.m4a"
+        assert audio.get("creationDateTime") == "2026-11-20T10:00:00Z"
         tr = audio.find("q:Transcript", ns)
         text_path = tr.get("plainTextPath")
         assert text_path.startswith("internal://")
@@ -268,8 +281,14 @@ def test_qdpx_is_a_valid_refi_project(transcript, tmp_path):
     by_guid = {s.get("guid"): text[syncs[s.get("fromSyncPoint")][1]:] for s in sels}
     assert all(by_guid[g].startswith("P3:") for g in cases["P3"]) and len(cases["P3"]) == 1
     assert len(cases["Intervjuer"]) == 3
+    codes = {c.get("guid"): c.get("name") for c in qde.iterfind("q:CodeBook/q:Codes/q:Code", ns)}
+    assert sorted(codes.values()) == ["Informant", "Intervjuer", "P3"]
+    for sel in sels:
+        (ref,) = sel.findall("q:Coding/q:CodeRef", ns)
+        assert by_guid[sel.get("guid")].startswith(codes[ref.get("targetGUID")] + ":")
     # the same recording gives the same project
-    assert exporters.module("qdpx").render(transcript, "intervju-01.m4a") == path.read_bytes()
+    assert exporters.export(transcript, "qdpx", tmp_path, "again", linked).read_bytes() == \
+        path.read_bytes()
 
 
 def _all_text(folder: Path) -> str:
@@ -291,7 +310,7 @@ def _all_text(folder: Path) -> str:
 def test_no_original_text_in_any_output(transcript, tmp_path):
     from kodeklar import report
     for fmt in exporters.FORMATS:
-        exporters.export(transcript, fmt, tmp_path, "intervju-01", media="intervju-01.m4a")
+        exporters.export(transcript, fmt, tmp_path, "intervju-01")
     report.write_report(transcript, tmp_path, "intervju-01", key_file="k", settings={})
     report.write_review_sheet(transcript, tmp_path / "intervju-01.review.csv", "intervju-01")
     assert len(list(tmp_path.iterdir())) == len(exporters.FORMATS) + 4

@@ -12,13 +12,42 @@ ANON = Path(__file__).parent / "fixtures" / "transcripts" / "intervju-01.json"
 RAW = ANON.with_name("intervju-01.raw.json")
 
 
-def test_export_writes_each_format(tmp_path):
+def test_export_writes_each_format_and_links_a_pseudonymous_copy(tmp_path):
+    original = tmp_path / "Kari Nordmann.M4A"  # the input's name may identify the informant
+    original.write_bytes(b"audio")
     result = CliRunner().invoke(command, [str(ANON), "-f", "txt,eaf,qdpx", "-o",
-                                          str(tmp_path / "ut"), "--media", "{name}.m4a"])
+                                          str(tmp_path / "ut"), "--media", str(original)])
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in (tmp_path / "ut").iterdir()) == [
-        "intervju-01.eaf", "intervju-01.qdpx", "intervju-01.txt"]
-    assert 'RELATIVE_MEDIA_URL="./intervju-01.m4a"' in (tmp_path / "ut" / "intervju-01.eaf").read_text()
+        "intervju-01.eaf", "intervju-01.qdpx", "intervju-01.txt", "media"]
+    copy = tmp_path / "ut" / "media" / "intervju-01.m4a"
+    assert copy.read_bytes() == b"audio"
+    assert copy.stat().st_mode & 0o077 == 0  # a voice is personal data: owner only
+    eaf = (tmp_path / "ut" / "intervju-01.eaf").read_text()
+    assert 'RELATIVE_MEDIA_URL="./media/intervju-01.m4a"' in eaf
+    assert f'MEDIA_URL="{copy.absolute().as_uri()}"' in eaf
+    assert "Kari" not in eaf and "Kari" not in _qde(tmp_path / "ut" / "intervju-01.qdpx")
+
+
+def _qde(path: Path) -> str:
+    import zipfile
+    with zipfile.ZipFile(path) as z:
+        return z.read("project.qde").decode()
+
+
+def test_missing_media_is_a_user_error(tmp_path):
+    from kodeklar.transcript import UserError
+    result = CliRunner().invoke(command, [str(ANON), "-f", "eaf", "-o", str(tmp_path),
+                                          "--media", str(tmp_path / "{name}.m4a")])
+    assert isinstance(result.exception, UserError)
+    assert "intervju-01.m4a" in str(result.exception)
+
+
+def test_project_file_needs_the_qdpx_format(tmp_path):
+    from kodeklar.transcript import UserError
+    result = CliRunner().invoke(command, [str(ANON), "-f", "txt", "-o", str(tmp_path),
+                                          "--project-file", "studie.qdpx"])
+    assert isinstance(result.exception, UserError)
 
 
 def test_unknown_format_fails_before_writing(tmp_path):

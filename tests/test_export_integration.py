@@ -27,7 +27,7 @@ def test_anonymised_outputs_hold_no_original(tmp_path):
     out = tmp_path / "anonymised"
     out.mkdir()
     for fmt in exporters.FORMATS:
-        exporters.export(anon, fmt, out, "intervju-01", media="intervju-01.m4a")
+        exporters.export(anon, fmt, out, "intervju-01")
     report.write_report(anon, out, "intervju-01", key_file="key.enc", settings={})
     report.write_review_sheet(anon, out / "intervju-01.review.csv", "intervju-01")
 

@@ -48,7 +48,7 @@ def test_run_succeeds_and_writes_every_output(batch):
         assert (out / "anonymised" / f"intervju-01.{ext}").is_file(), ext
     assert (out / "reports" / "intervju-01.report.html").is_file()
     assert (out / "reports" / "batch-report.html").is_file()
-    assert (out / "private" / "audio" / "intervju-01.redacted.wav").is_file()
+    assert (out / "media" / "intervju-01.redacted.wav").is_file()
 
 
 def test_dialogue_is_diarised_into_two_labelled_speakers(batch):

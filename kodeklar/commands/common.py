@@ -97,7 +97,12 @@ def build_config(config_path: Path | None, kw: dict):
                       diarise=kw.get("diarise"), anonymise=kw.get("anonymise"))
     config = override(config, "output", formats=split_formats(kw.get("formats")),
                       redact_audio=kw.get("redact_audio"),
-                      report_include_originals=kw.get("report_include_originals"))
+                      report_include_originals=kw.get("report_include_originals"),
+                      qdpx_project=kw.get("qdpx_project"),
+                      qdpx_timestamps=kw.get("qdpx_timestamps"))
+    if config.output.qdpx_project and "json" not in config.output.formats:
+        # the study project is made from each recording's JSON transcript
+        config.output.formats.append("json")
     check_formats(config.output.formats)
     return config
 

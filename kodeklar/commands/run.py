@@ -27,6 +27,10 @@ from kodeklar.commands import common
               help="Name outputs after the input files (default: intervju-01, …).")
 @click.option("--redact-audio", type=click.Choice(["none", "beep", "silence"]),
               help="Also write the recording with every redacted span beeped or silenced.")
+@click.option("--qdpx-project", metavar="NAME.qdpx",
+              help="Also one REFI-QDA project of every recording, in OUT/anonymised.")
+@click.option("--qdpx-timestamps", is_flag=True, default=None,
+              help="#hh:mm:ss.sss# before each turn in the .qdpx text (QualCoder syncs from these).")
 @click.option("--report-include-originals", is_flag=True, default=None,
               help="Also write a report WITH the original text, into OUT/private/ only.")
 def command(inputs, out, config_path, key_path, decisions_path, **kw):

@@ -1,8 +1,10 @@
 """Exporters: one module per format, each with `EXTENSION` and
-`render(transcript, media=None) -> str | bytes`. `media` is the file name of the audio the
-QDA program should link to. Adding a format means adding one module and one line here."""
+`render(transcript, options)` returning str, bytes, or a function that writes into an open
+binary file (what `write_atomic` takes). Adding a format means adding one module and
+one line here."""
 from __future__ import annotations
 
+import dataclasses
 import importlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +34,15 @@ BOM = "\ufeff"
 UNKNOWN_SPEAKER = "Ukjent"
 
 
+@dataclass(frozen=True)
+class Options:
+    """How an export refers to the recording (qdpx and eaf link it, docx names it)."""
+    media: Path | None = None       # the shareable audio: an existing file, never the input
+    folder: Path | None = None      # where the export is written; set by `export`
+    embed_media: bool = False       # qdpx: the audio inside the project (internal://)
+    text_timestamps: bool = False   # qdpx: `#hh:mm:ss.sss#` before each turn's text
+
+
 def module(fmt: str):
     name = FORMATS.get(fmt)
     if name is None:
@@ -39,12 +50,17 @@ def module(fmt: str):
     return importlib.import_module(f"kodeklar.exporters.{name}")
 
 
+def links_media(fmt: str) -> bool:
+    """Whether the format refers to the audio by path, so a shareable copy must exist."""
+    return getattr(module(fmt), "LINKS_MEDIA", False)
+
+
 def export(transcript: Transcript, fmt: str, out_dir: Path, basename: str,
-           media: str | None = None) -> Path:
+           options: Options = Options()) -> Path:
     """Write `out_dir/basename.<ext>` in format `fmt` and return its path."""
     mod = module(fmt)
-    return write_atomic(Path(out_dir) / f"{basename}.{mod.EXTENSION}",
-                        mod.render(transcript, media=media))
+    rendered = mod.render(transcript, dataclasses.replace(options, folder=Path(out_dir).absolute()))
+    return write_atomic(Path(out_dir) / f"{basename}.{mod.EXTENSION}", rendered)
 
 
 def speaker_name(transcript: Transcript, speaker_id: str | None) -> str:
@@ -80,8 +96,9 @@ def turns(transcript: Transcript) -> list[Turn]:
 
 
 def created(transcript: Transcript) -> str:
-    """The transcript's creation time as an XML Schema dateTime, which EAF and REFI-QDA
-    require; the epoch stands in for a missing or unreadable one."""
+    """The transcript's creation time as an XML Schema dateTime in UTC (`…Z`), which EAF
+    and REFI-QDA require and QualCoder expects; the epoch stands in for a missing or
+    unreadable one, and a time without a zone is taken as UTC."""
     from datetime import datetime, timezone
 
     try:
@@ -90,7 +107,7 @@ def created(transcript: Transcript) -> str:
         when = datetime.fromtimestamp(0, timezone.utc)
     if when.tzinfo is None:
         when = when.replace(tzinfo=timezone.utc)
-    return when.isoformat(timespec="seconds")
+    return when.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def one_line(text: str) -> str:

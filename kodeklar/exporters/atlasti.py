@@ -6,7 +6,7 @@ turn sits between its own start and the next turn's start. (A file ATLAS.ti will
 sync can be replaced by the `maxqda` export: ATLAS.ti also reads f4/f5 timestamps.)"""
 from __future__ import annotations
 
-from kodeklar.exporters import BOM, turns
+from kodeklar.exporters import BOM, Options, turns
 from kodeklar.timefmt import clock
 from kodeklar.transcript import Transcript
 
@@ -17,7 +17,7 @@ def stamp(seconds: float) -> str:
     return f"#{clock(seconds, 3)}#"
 
 
-def render(transcript: Transcript, media: str | None = None) -> str:
+def render(transcript: Transcript, options: Options = Options()) -> str:
     ts = turns(transcript)
     out = [f"{stamp(t.start)} {t.speaker}: {t.text}" for t in ts]
     if ts:

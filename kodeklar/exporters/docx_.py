@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import io
 
-from kodeklar.exporters import turns
+from kodeklar.exporters import Options, turns
 from kodeklar.timefmt import clock
 from kodeklar.transcript import Transcript
 
 EXTENSION = "docx"
 
 
-def render(transcript: Transcript, media: str | None = None) -> bytes:
+def render(transcript: Transcript, options: Options = Options()) -> bytes:
     import docx
 
     doc = docx.Document()
@@ -29,8 +29,8 @@ def render(transcript: Transcript, media: str | None = None) -> bytes:
             ("Varighet", clock(transcript.source.duration)),
             ("Talere", ", ".join(dict.fromkeys(t.speaker for t in ts)) or "ingen"),
             ("Anonymisert", "ja" if transcript.anonymised else "NEI")]
-    if media:
-        meta.append(("Lydfil", media))
+    if options.media:
+        meta.append(("Lydfil", options.media.name))
     for key, value in meta:
         p = doc.add_paragraph()
         p.add_run(f"{key}: ").bold = True

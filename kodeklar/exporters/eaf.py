@@ -1,14 +1,19 @@
 """ELAN annotation document (EAF 3.0): one tier per speaker, one annotation per segment,
-and a media descriptor that links the audio next to the .eaf file."""
+and a media descriptor that links the shareable audio: an absolute `file://` URL, which
+ELAN tries first, and the path relative to the .eaf, which it tries when the folder has
+moved."""
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from urllib.parse import quote
 
-from kodeklar.exporters import created, one_line, speaker_name
+from kodeklar.exporters import Options, created, one_line, speaker_name
 from kodeklar.timefmt import millis
 from kodeklar.transcript import Transcript
 
 EXTENSION = "eaf"
+LINKS_MEDIA = True
 
 MIME_TYPES = {"wav": "audio/x-wav", "mp3": "audio/mpeg", "m4a": "audio/mp4",
               "aac": "audio/aac", "ogg": "audio/ogg", "flac": "audio/flac",
@@ -16,7 +21,7 @@ MIME_TYPES = {"wav": "audio/x-wav", "mp3": "audio/mpeg", "m4a": "audio/mp4",
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
 
 
-def render(transcript: Transcript, media: str | None = None) -> bytes:
+def render(transcript: Transcript, options: Options = Options()) -> bytes:
     from lxml import etree
 
     root = etree.Element("ANNOTATION_DOCUMENT", nsmap={"xsi": XSI})
@@ -26,12 +31,14 @@ def render(transcript: Transcript, media: str | None = None) -> bytes:
     root.set("FORMAT", "3.0")
     root.set("VERSION", "3.0")
     header = etree.SubElement(root, "HEADER", MEDIA_FILE="", TIME_UNITS="milliseconds")
+    media = options.media
     if media:
-        # ELAN tries the URL first, then the relative one next to the .eaf
-        url = quote(media)
-        etree.SubElement(header, "MEDIA_DESCRIPTOR", MEDIA_URL=url,
-                         MIME_TYPE=MIME_TYPES.get(media.rsplit(".", 1)[-1].lower(), "audio/*"),
-                         RELATIVE_MEDIA_URL=f"./{url}")
+        media = media.absolute()
+        relative = Path(os.path.relpath(media, options.folder or Path.cwd())).as_posix()
+        etree.SubElement(header, "MEDIA_DESCRIPTOR", MEDIA_URL=media.as_uri(),
+                         MIME_TYPE=MIME_TYPES.get(media.suffix[1:].lower(), "audio/*"),
+                         RELATIVE_MEDIA_URL=quote(relative if relative.startswith("../")
+                                                  else f"./{relative}"))
     time_order = etree.SubElement(root, "TIME_ORDER")
 
     tiers: dict[str, etree._Element] = {}

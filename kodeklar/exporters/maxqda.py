@@ -7,7 +7,7 @@ starts, the last one with the time it ends, and a first turn that does not start
 is preceded by its start on a line of its own: clicking a turn plays from its start."""
 from __future__ import annotations
 
-from kodeklar.exporters import BOM, turns
+from kodeklar.exporters import BOM, Options, turns
 from kodeklar.timefmt import clock
 from kodeklar.transcript import Transcript
 
@@ -18,7 +18,7 @@ def stamp(seconds: float) -> str:
     return f"#{clock(seconds, 1, '-')}#"
 
 
-def render(transcript: Transcript, media: str | None = None) -> str:
+def render(transcript: Transcript, options: Options = Options()) -> str:
     ts = turns(transcript)
     out = []
     if ts and clock(ts[0].start, 1) != clock(0, 1):

@@ -3,14 +3,14 @@ turn, with a header row. NVivo's "Import Transcript Entries" needs a valid times
 every line and the same number of tabs on every line; it keeps tenths of a second."""
 from __future__ import annotations
 
-from kodeklar.exporters import BOM, one_line, turns
+from kodeklar.exporters import BOM, Options, one_line, turns
 from kodeklar.timefmt import clock
 from kodeklar.transcript import Transcript
 
 EXTENSION = "nvivo.txt"
 
 
-def render(transcript: Transcript, media: str | None = None) -> str:
+def render(transcript: Transcript, options: Options = Options()) -> str:
     rows = ["Timespan\tSpeaker\tContent"]
     for t in turns(transcript):
         rows.append(f"{clock(t.start, 1)}-{clock(t.end, 1)}\t{one_line(t.speaker)}\t{t.text}")

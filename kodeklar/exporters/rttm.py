@@ -4,6 +4,7 @@ One SPEAKER line per run of words by one speaker; a word's own speaker wins over
 segment's, since the diariser may split a segment between speakers."""
 from __future__ import annotations
 
+from kodeklar.exporters import Options
 from kodeklar.transcript import Transcript
 
 EXTENSION = "rttm"
@@ -22,7 +23,7 @@ def _pieces(transcript: Transcript):
             yield seg.start, seg.end, seg.speaker
 
 
-def render(transcript: Transcript, media: str | None = None) -> str:
+def render(transcript: Transcript, options: Options = Options()) -> str:
     runs: list[list] = []
     for start, end, spk in _pieces(transcript):
         if not spk:

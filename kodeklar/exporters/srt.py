@@ -1,14 +1,14 @@
 """SubRip subtitles: one cue per segment, the speaker before the text."""
 from __future__ import annotations
 
-from kodeklar.exporters import one_line, speaker_name
+from kodeklar.exporters import Options, one_line, speaker_name
 from kodeklar.timefmt import clock
 from kodeklar.transcript import Transcript
 
 EXTENSION = "srt"
 
 
-def render(transcript: Transcript, media: str | None = None) -> str:
+def render(transcript: Transcript, options: Options = Options()) -> str:
     cues = []
     for seg in transcript.segments:
         if not seg.text.strip():

@@ -1,7 +1,7 @@
 """WebVTT: one cue per segment, the speaker as a voice tag `<v Speaker>`."""
 from __future__ import annotations
 
-from kodeklar.exporters import one_line, speaker_name
+from kodeklar.exporters import Options, one_line, speaker_name
 from kodeklar.timefmt import clock
 from kodeklar.transcript import Transcript
 
@@ -12,7 +12,7 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def render(transcript: Transcript, media: str | None = None) -> str:
+def render(transcript: Transcript, options: Options = Options()) -> str:
     out = ["WEBVTT\n"]
     for seg in transcript.segments:
         if not seg.text.strip():
