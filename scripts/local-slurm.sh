@@ -111,7 +111,12 @@ check_alive() {
     done
 }
 
-node_state() { sinfo -h -N -n "$NODE" -o %T 2>/dev/null || true; }
+# Asks slurmctld only when it runs: without it sinfo retries, and without a config file it
+# looks the controller up in DNS for a minute.
+node_state() {
+    running slurmctld >/dev/null || return 0
+    sinfo -h -N -n "$NODE" -o %T 2>/dev/null || true
+}
 
 wait_idle() {
     local state
