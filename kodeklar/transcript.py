@@ -90,6 +90,13 @@ class ReviewItem:
 
 
 @dataclass
+class Span:
+    """A stretch of the recording, in seconds."""
+    start: float
+    end: float
+
+
+@dataclass
 class Source:
     name: str
     sha256: str
@@ -120,6 +127,8 @@ class Transcript:
     speakers: list[Speaker] = field(default_factory=list)
     redactions: list[Redaction] = field(default_factory=list)
     review: list[ReviewItem] = field(default_factory=list)
+    # speech the recogniser left without words even on a second try: listen to these
+    untranscribed: list[Span] = field(default_factory=list)
     anonymised: bool = False
     schema: str = SCHEMA_ID
 
@@ -151,6 +160,7 @@ class Transcript:
             speakers=[Speaker(**s) for s in d.get("speakers", [])],
             redactions=[Redaction(**r) for r in d.get("redactions", [])],
             review=[ReviewItem(**r) for r in d.get("review", [])],
+            untranscribed=[Span(**u) for u in d.get("untranscribed", [])],
             anonymised=d.get("anonymised", False),
         )
 

@@ -20,12 +20,13 @@ class TranscribeOptions:
     condition_on_previous_text: bool = False
     temperature: tuple[float, ...] = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
     # Whisper's own fallback thresholds, also used by the guards to drop silence text
-    no_speech_threshold: float = 0.6
+    no_speech_threshold: float | None = 0.6   # None: never skip a window as silent
     log_prob_threshold: float = -1.0
     compression_ratio_threshold: float = 2.4
     # guards of our own
     low_confidence: float = 0.4      # words under this probability are marked
     max_repeats: int = 3             # a phrase repeated more often than this is a loop
+    coverage_min_gap: float = 3.0    # seconds of speech without words that are decoded again; 0 = off
     glossary: list[str] = field(default_factory=list)  # study names → initial prompt
     cpu_threads: int = 0             # 0 = library default
     seed: int = 0                    # temperature fallback samples: same input, same transcript

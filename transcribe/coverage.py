@@ -1,0 +1,125 @@
+"""Coverage check: speech the recogniser left without words is decoded again, and what
+still has no words is named, so that no answer of an informant goes missing unseen.
+
+Whisper skips a whole 30 s window when it judges the window to hold no speech (it does so
+on telephone-band audio, on a quiet opening after a pause, and more often when the glossary
+prompt is given). Where the voice activity detector and a plain energy measure agree that
+there is speech but no word lies, the stretch is decoded once more on its own: without the
+VAD, without the no-speech skip, without the prompt, in a window no longer than the stretch.
+Times here are seconds; masks are per FRAME."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from kodeklar.transcript import Segment, Span
+
+SAMPLE_RATE = 16000
+FRAME = 0.02                 # seconds per mask frame
+WORD_REACH = 1.0             # a word accounts for the speech this close to it (word times are rough)
+JOIN = 1.0                   # uncovered pieces closer than this are one stretch
+ENERGY_ABOVE_FLOOR_DB = 10.0  # a frame is loud when this far above the recording's quiet level
+ENERGY_MIN_DB = -55.0        # and above this absolute level (digital silence is never speech)
+ENERGY_HOLD = 0.3            # short dips inside a word are not pauses
+RETRY_WINDOW = 25.0          # seconds; Whisper sees at most 30
+
+
+@dataclass
+class Check:
+    segments: list[Segment]
+    untranscribed: list[Span]
+    stats: dict
+
+
+def _runs(mask) -> list[tuple[int, int]]:
+    """(first, end) frame index pairs of the True runs of `mask`."""
+    import numpy as np
+
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], mask.astype(np.int8), [0]))))
+    return list(zip(edges[::2].tolist(), edges[1::2].tolist()))
+
+
+def _mask(n: int, spans, reach: float = 0.0):
+    import numpy as np
+
+    mask = np.zeros(n, dtype=bool)
+    for start, end in spans:
+        mask[max(0, int((start - reach) / FRAME)):max(0, int(np.ceil((end + reach) / FRAME)))] = True
+    return mask
+
+
+def loud_frames(samples):
+    """Frames whose energy stands out from the recording's own quiet level."""
+    import numpy as np
+
+    hop = int(FRAME * SAMPLE_RATE)
+    n = len(samples) // hop
+    if n == 0:
+        return np.zeros(0, dtype=bool)
+    db = np.empty(n, dtype=np.float32)
+    step = 1 << 16  # frames at a time, so no full-length float64 copy is made
+    for i in range(0, n, step):
+        piece = samples[i * hop:min(n, i + step) * hop].reshape(-1, hop).astype(np.float64)
+        db[i:i + len(piece)] = 10 * np.log10(np.mean(piece * piece, axis=1) + 1e-12)
+    floor = float(np.percentile(db, 10))
+    loud = db > max(floor + ENERGY_ABOVE_FLOOR_DB, ENERGY_MIN_DB)
+    hold = int(ENERGY_HOLD / FRAME)
+    for first, end in _runs(~loud):
+        if end - first <= hold and first > 0 and end < n:
+            loud[first:end] = True
+    return loud
+
+
+def speech_frames(samples):
+    """Where Silero VAD and the energy measure both hear speech."""
+    from faster_whisper.vad import VadOptions, get_speech_timestamps
+
+    loud = loud_frames(samples)
+    stamps = get_speech_timestamps(samples, VadOptions(min_silence_duration_ms=500, speech_pad_ms=100))
+    vad = _mask(len(loud), [(s["start"] / SAMPLE_RATE, s["end"] / SAMPLE_RATE) for s in stamps])
+    return vad & loud
+
+
+def gaps(speech, segments: list[Segment], min_gap: float) -> list[Span]:
+    """Stretches of speech of at least `min_gap` seconds with no word near them."""
+    covered = _mask(len(speech), [(w.start, w.end) for s in segments for w in (s.words or [s])],
+                    reach=WORD_REACH)
+    out: list[Span] = []
+    for first, end in _runs(speech & ~covered):
+        start, stop = first * FRAME, end * FRAME
+        if out and start - out[-1].end < JOIN:
+            out[-1].end = stop
+        else:
+            out.append(Span(start, stop))
+    return [Span(round(g.start, 2), round(g.end, 2)) for g in out if g.end - g.start >= min_gap]
+
+
+def _pieces(span: Span, duration: float) -> list[tuple[float, float]]:
+    start, end = max(0.0, span.start - 0.5), min(duration, span.end + 0.5)
+    count = max(1, int((end - start) // RETRY_WINDOW) + 1)
+    step = (end - start) / count
+    return [(start + i * step, start + (i + 1) * step) for i in range(count)]
+
+
+def check(samples, segments: list[Segment], min_gap: float,
+          redecode: Callable[[float, float], list[Segment]]) -> Check:
+    """Find speech without words, decode each such stretch again with `redecode(start,
+    end)` (absolute times), and return all segments in time order with what is still
+    untranscribed."""
+    speech = speech_frames(samples)
+    duration = len(samples) / SAMPLE_RATE
+    missing = gaps(speech, segments, min_gap)
+    recovered: list[Segment] = []
+    for span in missing:
+        for start, end in _pieces(span, duration):
+            recovered += [s for s in redecode(start, end) if s.words or s.text.strip()]
+    for seg in recovered:
+        seg.flags = sorted(set(seg.flags) | {"recovered"})
+    merged = sorted(segments + recovered, key=lambda s: (s.start, s.end))
+    for i, seg in enumerate(merged, 1):
+        seg.id = i
+    still = gaps(speech, merged, min_gap) if missing else []
+    stats = {"speech_seconds": round(float(speech.sum()) * FRAME, 1),
+             "retried": len(missing), "recovered_segments": len(recovered),
+             "untranscribed_seconds": round(sum(s.end - s.start for s in still), 1)}
+    return Check(merged, still, stats)
