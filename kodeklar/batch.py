@@ -163,7 +163,21 @@ def _process_one(path: Path, name: str, settings, entry: dict, on_progress, on_s
     console.print(f"{name}  {clock(result.duration)}  {mark}", highlight=False)
     if result.damage:
         _say(console, f"{name}: {result.damage}", kind="warning")
+    if result.untranscribed:
+        _say(console, untranscribed_warning(name, result), kind="warning")
     return result
+
+
+def untranscribed_warning(name: str, result) -> str:
+    """Names only the pseudonym and times: never what was (not) said."""
+    from kodeklar.timefmt import clock
+
+    spans = result.untranscribed
+    seconds = sum(b - a for a, b in spans)
+    where = ", ".join(f"{clock(a)}–{clock(b)}" for a, b in spans[:5]) + (" …" if len(spans) > 5 else "")
+    what = ("has speech but the transcript has no words at all" if not result.segments
+            else f"{len(spans)} stretch(es) of speech ({clock(seconds)}) have no words")
+    return f"{name}: {what} ({where}); marked [uhørbart] in the transcript: listen to them"
 
 
 def _summary(console, results) -> None:

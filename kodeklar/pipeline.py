@@ -51,6 +51,7 @@ class Result:
     redactions: int = 0
     review: int = 0
     damage: str = ""                    # the recording is cut off or damaged: see audio.decode
+    untranscribed: list = field(default_factory=list)  # [start, end] of speech left without words
     report: dict = field(default_factory=dict)
 
 
@@ -93,6 +94,7 @@ def process(path: Path, name: str, settings: Settings, entry: dict,
         counts = entry.get("counts", {})
         return Result(name=name, status="skipped", duration=entry.get("duration", 0.0),
                       damage=entry.get("damage", ""), report=entry.get("report", {}),
+                      untranscribed=entry.get("untranscribed", []),
                       segments=counts.get("segments", 0), speakers=counts.get("speakers", 0),
                       redactions=counts.get("redactions", 0), review=counts.get("review", 0))
     entry.update(sha256=sha, status="running", started=manifest.now(), stages={}, error="")
@@ -125,6 +127,7 @@ def process(path: Path, name: str, settings: Settings, entry: dict,
     stages["transcribe"] = {"key": asr_key, "cached": hit, "seconds": round(time.perf_counter() - t, 2)}
     result.duration = transcript.source.duration
     result.damage = transcript.source.damage
+    result.untranscribed = [[u.start, u.end] for u in transcript.untranscribed]
 
     # diarise
     if "diarise" in settings.stages and c.run.diarise:
@@ -166,7 +169,8 @@ def process(path: Path, name: str, settings: Settings, entry: dict,
     result.review = len(transcript.review)
     result.seconds = round(time.perf_counter() - t0, 2)
     entry.update(status="done", key=done_key, finished=manifest.now(), duration=result.duration,
-                 damage=result.damage, seconds=result.seconds, outputs=outputs,
+                 damage=result.damage, untranscribed=result.untranscribed,
+                 seconds=result.seconds, outputs=outputs,
                  report=result.report,
                  counts={"segments": result.segments, "speakers": result.speakers,
                          "redactions": result.redactions, "review": result.review})

@@ -1,0 +1,126 @@
+"""Coverage check: speech without words is decoded again, and what stays wordless is
+flagged in the Transcript, the console, the report and the txt/docx exports."""
+from __future__ import annotations
+
+import dataclasses
+import io
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from conftest import SAMPLES
+from kodeklar import exporters, report
+from kodeklar.batch import untranscribed_warning
+from kodeklar.pipeline import Result
+from kodeklar.transcript import Segment, Source, Span, Transcript, Word, load, validate
+from media import speech
+from transcribe import asr, coverage, models
+from transcribe.options import TranscribeOptions
+
+FIXTURE = Path(__file__).parent / "fixtures" / "transcripts" / "intervju-01.json"
+RATE = 16000
+
+
+@pytest.fixture(scope="module")
+def dialogue():
+    return speech(SAMPLES / "dialogue.flac")
+
+
+def _segment(start, end, text="ord"):
+    return Segment(id=1, start=start, end=end, text=text,
+                   words=[Word(start=start, end=end, text=f" {text}")])
+
+
+def test_silence_and_quiet_noise_are_not_speech():
+    rng = np.random.default_rng(0)
+    quiet = (rng.standard_normal(RATE * 10) * 0.003).astype(np.float32)
+    assert not coverage.speech_frames(np.zeros(RATE * 10, np.float32)).any()
+    assert coverage.speech_frames(quiet).sum() * coverage.FRAME < 1.0
+
+
+def test_speech_without_words_is_a_gap(dialogue):
+    speech_mask = coverage.speech_frames(dialogue)
+    assert speech_mask.sum() * coverage.FRAME > 25  # the dialogue is mostly speech
+    # words only in the first 10 s: the rest of the speech is uncovered
+    gaps = coverage.gaps(speech_mask, [_segment(0.4, 10.0)], min_gap=3.0)
+    assert gaps and gaps[0].start > 10.0 and gaps[-1].end > 40.0
+    # words everywhere: nothing uncovered
+    everywhere = [_segment(t, t + 1.0) for t in np.arange(0, 42, 1.5)]
+    assert coverage.gaps(speech_mask, everywhere, min_gap=3.0) == []
+
+
+def test_a_stretch_the_decoder_skips_is_decoded_again(dialogue):
+    asked = []
+
+    def redecode(start, end):
+        asked.append((start, end))
+        return [_segment(t, t + 1.0, "igjen") for t in np.arange(start, end - 1, 1.5)]
+
+    first_pass = [_segment(0.4, 10.0)]
+    checked = coverage.check(dialogue, first_pass, 3.0, redecode)
+    assert asked and all(end - start <= coverage.RETRY_WINDOW + 1 for start, end in asked)
+    assert asked[0][0] > 9.0                                    # the gap, not the whole recording
+    recovered = [s for s in checked.segments if "recovered" in s.flags]
+    assert recovered and checked.untranscribed == []
+    assert [s.id for s in checked.segments] == list(range(1, len(checked.segments) + 1))
+    assert [s.start for s in checked.segments] == sorted(s.start for s in checked.segments)
+
+
+def test_what_stays_wordless_is_untranscribed(dialogue):
+    checked = coverage.check(dialogue, [], 3.0, lambda start, end: [])
+    assert checked.segments == []
+    covered = sum(u.end - u.start for u in checked.untranscribed)
+    assert covered > 25 and checked.stats["untranscribed_seconds"] == pytest.approx(covered, abs=0.5)
+
+
+def test_untranscribed_spans_travel_through_schema_exports_and_report(tmp_path):
+    t = load(FIXTURE)
+    t.untranscribed = [Span(1504.0, 1528.5)]
+    validate(t.to_dict())
+    again = Transcript.from_dict(t.to_dict())
+    assert again.untranscribed == t.untranscribed
+    marker = "[uhørbart 00:25:04–00:25:28]"
+    assert marker in exporters.module("txt").render(t)
+    import docx
+
+    doc = docx.Document(io.BytesIO(exporters.module("docx").render(t)))
+    assert marker in [p.text for p in doc.paragraphs]
+    data = report.build_report(t, key_file=None, settings={})
+    assert data["summary"]["untranscribed"] == 1
+    assert data["untranscribed"][0]["time"].startswith("00:25:04")
+    html = report.write_report(t, tmp_path, "i", key_file=None, settings={})[0].read_text()
+    assert marker in html
+
+
+def test_the_warning_names_the_pseudonym_and_times_only():
+    r = Result(name="intervju-03", status="done", segments=0, untranscribed=[[12.0, 40.5]])
+    line = untranscribed_warning("intervju-03", r)
+    assert line.startswith("intervju-03: has speech but the transcript has no words at all")
+    assert "00:00:12–00:00:40" in line
+    r = Result(name="intervju-03", status="done", segments=9, untranscribed=[[1.0, 5.0], [9.0, 13.0]])
+    assert "2 stretch(es) of speech" in untranscribed_warning("intervju-03", r)
+
+
+def telephone_band(samples):
+    """What a phone line leaves of a voice: 300–3400 Hz, sampled at 8 kHz (as ffmpeg's
+    highpass=f=300,lowpass=f=3400 -ar 8000 does), back at 16 kHz."""
+    import scipy.signal as ss
+
+    for kind, hz in (("high", 300), ("low", 3400)):
+        samples = ss.sosfilt(ss.butter(2, hz, btype=kind, fs=RATE, output="sos"), samples)
+    narrow = ss.resample_poly(samples, 1, 2)
+    return ss.resample_poly(narrow, 2, 1).astype(np.float32)
+
+
+@pytest.mark.slow
+def test_a_telephone_copy_gets_text(dialogue):
+    """Whisper base judged the whole telephone copy to be silence (0 segments, no warning)."""
+    tel = telephone_band(dialogue)
+    source = Source(name="tel", sha256="0" * 64, duration=len(tel) / RATE)
+    t = asr.transcribe(tel, source, TranscribeOptions(), models.resolve("base"), "test")
+    words = [w for s in t.segments for w in s.words]
+    assert len(words) >= 40 and t.untranscribed == []
+    assert max(w.end for w in words) > 38  # to the end of the dialogue
+    assert "fredag" in " ".join(w.text.lower() for w in words)
