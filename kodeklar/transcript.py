@@ -52,6 +52,10 @@ class Segment:
     flags: list[str] = field(default_factory=list)
 
 
+def segment_from_dict(d: dict[str, Any]) -> Segment:
+    return Segment(**{**d, "words": [Word(**w) for w in d.get("words", [])]})
+
+
 @dataclass
 class Speaker:
     id: str
@@ -149,8 +153,7 @@ class Transcript:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "Transcript":
-        segs = [Segment(**{**s, "words": [Word(**w) for w in s.get("words", [])]})
-                for s in d.get("segments", [])]
+        segs = [segment_from_dict(s) for s in d.get("segments", [])]
         return cls(
             schema=d["schema"],
             source=Source(**d["source"]),

@@ -2,9 +2,8 @@
 flagged in the Transcript, the console, the report and the txt/docx exports."""
 from __future__ import annotations
 
-import dataclasses
 import io
-import sys
+import re
 from pathlib import Path
 
 import numpy as np
@@ -123,4 +122,6 @@ def test_a_telephone_copy_gets_text(dialogue):
     words = [w for s in t.segments for w in s.words]
     assert len(words) >= 40 and t.untranscribed == []
     assert max(w.end for w in words) > 38  # to the end of the dialogue
-    assert "fredag" in " ".join(w.text.lower() for w in words)
+    said = set(re.findall(r"\w+", (SAMPLES / "dialogue.ref.txt").read_text(encoding="utf-8").lower()))
+    heard = set(re.findall(r"\w+", " ".join(w.text.lower() for w in words)))
+    assert len(said & heard) >= 8

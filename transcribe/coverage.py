@@ -48,24 +48,32 @@ def _mask(n: int, spans, reach: float = 0.0):
     return mask
 
 
-def loud_frames(samples):
-    """Frames whose energy stands out from the recording's own quiet level."""
+def frame_db(samples):
+    """The energy of each FRAME in dB, without a full-length float64 copy."""
     import numpy as np
 
     hop = int(FRAME * SAMPLE_RATE)
     n = len(samples) // hop
-    if n == 0:
-        return np.zeros(0, dtype=bool)
     db = np.empty(n, dtype=np.float32)
-    step = 1 << 16  # frames at a time, so no full-length float64 copy is made
+    step = 1 << 16  # frames at a time
     for i in range(0, n, step):
         piece = samples[i * hop:min(n, i + step) * hop].reshape(-1, hop).astype(np.float64)
         db[i:i + len(piece)] = 10 * np.log10(np.mean(piece * piece, axis=1) + 1e-12)
+    return db
+
+
+def loud_frames(samples):
+    """Frames whose energy stands out from the recording's own quiet level."""
+    import numpy as np
+
+    db = frame_db(samples)
+    if len(db) == 0:
+        return np.zeros(0, dtype=bool)
     floor = float(np.percentile(db, 10))
     loud = db > max(floor + ENERGY_ABOVE_FLOOR_DB, ENERGY_MIN_DB)
     hold = int(ENERGY_HOLD / FRAME)
     for first, end in _runs(~loud):
-        if end - first <= hold and first > 0 and end < n:
+        if end - first <= hold and first > 0 and end < len(db):
             loud[first:end] = True
     return loud
 

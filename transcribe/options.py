@@ -26,6 +26,7 @@ class TranscribeOptions:
     # guards of our own
     low_confidence: float = 0.4      # words under this probability are marked
     max_repeats: int = 3             # a phrase repeated more often than this is a loop
+    piece_seconds: float = 300.0     # decoded and checkpointed in pieces of about this length
     coverage_min_gap: float = 3.0    # seconds of speech without words that are decoded again; 0 = off
     glossary: list[str] = field(default_factory=list)  # study names → initial prompt
     cpu_threads: int = 0             # 0 = library default
