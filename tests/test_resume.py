@@ -117,4 +117,4 @@ def test_ctrl_c_leaves_the_manifest_true(long_dialogue, tmp_path):
     assert proc.returncode != 0
     entry = json.loads((out / "manifest.json").read_text())["recordings"]["lang"]
     assert entry["status"] == "interrupted"
-    assert "Traceback" not in err and "kodeklar: interrupted" in err
+    assert "Traceback" not in err and "kodeklar: aborted" in err
