@@ -125,3 +125,24 @@ def test_a_telephone_copy_gets_text(dialogue):
     said = set(re.findall(r"\w+", (SAMPLES / "dialogue.ref.txt").read_text(encoding="utf-8").lower()))
     heard = set(re.findall(r"\w+", " ".join(w.text.lower() for w in words)))
     assert len(said & heard) >= 8
+
+
+def test_words_stay_on_the_speech_after_a_minute_of_noise(dialogue):
+    """A word at the join of two VAD chunks was put where the noise began, a minute early."""
+    noise = (np.random.default_rng(2).standard_normal(60 * RATE) * 0.003).astype(np.float32)
+    samples = np.concatenate([dialogue[:int(7.2 * RATE)], noise, dialogue[int(7.4 * RATE):int(12.4 * RATE)]])
+    speech_mask = coverage.speech_frames(samples)
+    resumes = 60 + 7.2 + (7.69 - 7.4)       # "Ja, jeg heter …" after the noise
+
+    def later_words(first):
+        return Segment(id=1, start=first.start, end=68.5, text="x", words=[
+            first, Word(start=resumes + 0.4, end=resumes + 0.7, text=" jeg"),
+            Word(start=resumes + 0.7, end=resumes + 1.0, text=" heter")])
+
+    early = later_words(Word(start=7.3, end=7.6, text=" Ja,"))       # on the noise
+    long = later_words(Word(start=7.3, end=resumes + 0.3, text=" Ja,"))  # spanning it
+    right = later_words(Word(start=resumes, end=resumes + 0.3, text=" Ja,"))
+    assert coverage.place_on_speech([early, long, right], speech_mask) == 2
+    for seg in (early, long):
+        assert resumes - 0.5 <= seg.start <= resumes + 0.4 and seg.words[0].end <= seg.words[1].start
+    assert right.start == resumes  # a word on speech is left where it is

@@ -22,6 +22,7 @@ ENERGY_ABOVE_FLOOR_DB = 10.0  # a frame is loud when this far above the recordin
 ENERGY_MIN_DB = -55.0        # and above this absolute level (digital silence is never speech)
 ENERGY_HOLD = 0.3            # short dips inside a word are not pauses
 RETRY_WINDOW = 25.0          # seconds; Whisper sees at most 30
+WORD_JUMP = 3.0              # seconds between two words of one segment that cannot be one utterance
 
 
 @dataclass
@@ -102,6 +103,38 @@ def gaps(speech, segments: list[Segment], min_gap: float) -> list[Span]:
     return [Span(round(g.start, 2), round(g.end, 2)) for g in out if g.end - g.start >= min_gap]
 
 
+def _heard(speech, start: float, end: float) -> bool:
+    return bool(speech[int(start / FRAME):max(int(end / FRAME), int(start / FRAME) + 1)].any())
+
+
+def place_on_speech(segments: list[Segment], speech) -> int:
+    """Move words that lie on no speech onto the speech they belong to; returns how many.
+
+    faster-whisper maps a word back from VAD-joined audio by the chunk its middle falls
+    in, so a word at the join of two chunks can land where the silence or noise between
+    them began, up to minutes before it was said. Such a word either starts long before
+    the speech under it (its start moves to the speech), or sits on no speech at all,
+    seconds before the next word of its segment (it moves to just before that word)."""
+    import numpy as np
+
+    moved = 0
+    for seg in segments:
+        words = seg.words
+        for i in range(len(words) - 1, -1, -1):
+            w = words[i]
+            if _heard(speech, w.start, w.end):
+                first = int(w.start / FRAME) + int(np.argmax(speech[int(w.start / FRAME):int(w.end / FRAME) + 1]))
+                if first * FRAME - w.start > WORD_JUMP:
+                    w.start, moved = round(first * FRAME, 3), moved + 1
+            elif i + 1 < len(words) and words[i + 1].start - w.end > WORD_JUMP:
+                length = w.end - w.start
+                w.end = words[i + 1].start
+                w.start, moved = round(w.end - length, 3), moved + 1
+        if words:
+            seg.start, seg.end = words[0].start, words[-1].end
+    return moved
+
+
 def _pieces(span: Span, duration: float) -> list[tuple[float, float]]:
     start, end = max(0.0, span.start - 0.5), min(duration, span.end + 0.5)
     count = max(1, int((end - start) // RETRY_WINDOW) + 1)
@@ -111,10 +144,11 @@ def _pieces(span: Span, duration: float) -> list[tuple[float, float]]:
 
 def check(samples, segments: list[Segment], min_gap: float,
           redecode: Callable[[float, float], list[Segment]]) -> Check:
-    """Find speech without words, decode each such stretch again with `redecode(start,
-    end)` (absolute times), and return all segments in time order with what is still
-    untranscribed."""
+    """Put words on the speech they belong to, find speech without words, decode each such
+    stretch again with `redecode(start, end)`, and return all segments in time order with
+    what is still untranscribed."""
     speech = speech_frames(samples)
+    moved = place_on_speech(segments, speech)
     duration = len(samples) / SAMPLE_RATE
     missing = gaps(speech, segments, min_gap)
     recovered: list[Segment] = []
@@ -127,7 +161,7 @@ def check(samples, segments: list[Segment], min_gap: float,
     for i, seg in enumerate(merged, 1):
         seg.id = i
     still = gaps(speech, merged, min_gap) if missing else []
-    stats = {"speech_seconds": round(float(speech.sum()) * FRAME, 1),
+    stats = {"speech_seconds": round(float(speech.sum()) * FRAME, 1), "words_moved": moved,
              "retried": len(missing), "recovered_segments": len(recovered),
              "untranscribed_seconds": round(sum(s.end - s.start for s in still), 1)}
     return Check(merged, still, stats)

@@ -14,7 +14,7 @@ class TranscribeOptions:
     device: str = "auto"             # auto | cpu | cuda
     compute_type: str = "auto"       # auto = int8 on CPU, float16 on CUDA
     beam_size: int = 5
-    batch_size: int = 8              # BatchedInferencePipeline, used on CUDA only
+    batch_size: int = 8              # BatchedInferencePipeline; 1 = sequential decoding
     vad: bool = True
     word_timestamps: bool = True
     condition_on_previous_text: bool = False
@@ -29,7 +29,7 @@ class TranscribeOptions:
     piece_seconds: float = 300.0     # decoded and checkpointed in pieces of about this length
     coverage_min_gap: float = 3.0    # seconds of speech without words that are decoded again; 0 = off
     glossary: list[str] = field(default_factory=list)  # study names → initial prompt
-    cpu_threads: int = 0             # 0 = library default
+    cpu_threads: int = 0             # 0 = every core
     seed: int = 0                    # temperature fallback samples: same input, same transcript
 
     def as_params(self) -> dict:
