@@ -45,8 +45,7 @@ class FasterWhisperEngine:
         except (RuntimeError, ValueError, OSError) as e:
             raise UserError(f"cannot load model {model_dir} on {self.device}/{self.compute_type}: "
                             f"{type(e).__name__}: {str(e).splitlines()[0][:200]}") from None
-        # batches of VAD chunks keep every core busy, on CPU too (bench/RESULTS.md)
-        self.batched = BatchedInferencePipeline(self.model) if options.batch_size > 1 else None
+        self.batched = BatchedInferencePipeline(self.model)
 
     def transcribe(self, audio, options) -> Decoded:
         import ctranslate2
@@ -63,8 +62,9 @@ class FasterWhisperEngine:
             compression_ratio_threshold=options.compression_ratio_threshold,
             initial_prompt=options.initial_prompt(),
         )
-        # the batched pipeline cuts long audio only where its VAD finds speech
-        if self.batched is not None and (options.vad or len(audio) <= 30 * 16000):
+        # batches of VAD chunks keep every core busy, on CPU too (bench/RESULTS.md); the
+        # batched pipeline cuts long audio only where its VAD finds speech
+        if options.batch_size > 1 and (options.vad or len(audio) <= 30 * 16000):
             segments, info = self.batched.transcribe(audio, batch_size=options.batch_size, **kwargs)
         else:
             segments, info = self.model.transcribe(audio, **kwargs)
