@@ -58,63 +58,72 @@ def _transcribe(wav, out, config):
             "--keep-names", "--no-diarise"]
 
 
+def _config(tmp_path):
+    config = tmp_path / "piece.toml"
+    config.write_text("[transcribe]\npiece_seconds = 15.0\n")
+    return config
+
+
+def _start(wav, out, config):
+    # a job started in the background of a shell ignores SIGINT, and so would this child
+    return subprocess.Popen([sys.executable, "-m", "kodeklar", *map(str, _transcribe(wav, out, config))],
+                            env=cli_env(), cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            text=True, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+
+
+def _wait_for_pieces(out, proc, count: int) -> int:
+    """Pieces the running `proc` has saved, once there are `count` (or it ended)."""
+    saved, deadline = 0, time.monotonic() + 300
+    while saved < count and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.2)
+        for f in (out / "private" / "cache").glob("*.partial.json"):
+            try:
+                saved = len(json.loads(f.read_text())["pieces"])
+            except (OSError, ValueError):
+                pass  # caught between write and rename: look again
+    return saved
+
+
+def _entry(out):
+    return json.loads((out / "manifest.json").read_text())["recordings"]["lang"]
+
+
 def _result(out):
     data = json.loads((out / "transcripts" / "lang.json").read_text(encoding="utf-8"))
-    return data["segments"], data.get("untranscribed", []), data["provenance"]["stages"]["transcribe"]
+    return data["segments"], data.get("untranscribed", [])
 
 
 @pytest.mark.slow
 def test_sigkill_mid_file_then_rerun_equals_an_uninterrupted_run(long_dialogue, tmp_path):
     wav, samples = long_dialogue
-    config = tmp_path / "piece.toml"
-    config.write_text("[transcribe]\npiece_seconds = 15.0\n")
+    config = _config(tmp_path)
     whole = tmp_path / "whole"
     assert run_cli(*_transcribe(wav, whole, config)).returncode == 0
 
     killed = tmp_path / "killed"
-    proc = subprocess.Popen([sys.executable, "-m", "kodeklar", *map(str, _transcribe(wav, killed, config))],
-                            env=cli_env(), cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    saved = 0
-    deadline = time.monotonic() + 300
-    while saved < 5 and time.monotonic() < deadline and proc.poll() is None:
-        time.sleep(0.2)
-        for f in (killed / "private" / "cache").glob("*.partial.json"):
-            try:
-                saved = len(json.loads(f.read_text())["pieces"])
-            except (OSError, ValueError):
-                pass
+    proc = _start(wav, killed, config)
+    saved = _wait_for_pieces(killed, proc, 5)
     proc.send_signal(signal.SIGKILL)
-    proc.wait()
+    proc.communicate()
     assert saved >= 5, "the run ended before it could be killed mid-file"
-    entry = json.loads((killed / "manifest.json").read_text())["recordings"]["lang"]
-    assert entry["status"] == "running"   # SIGKILL: nothing could be written
+    assert _entry(killed)["status"] == "running"   # SIGKILL: nothing could be written
 
     rerun = run_cli(*_transcribe(wav, killed, config))
     assert rerun.returncode == 0, rerun.stderr
-    assert _result(killed)[:2] == _result(whole)[:2]
-    entry = json.loads((killed / "manifest.json").read_text())["recordings"]["lang"]
-    duration = len(samples) / RATE
+    assert _result(killed) == _result(whole)
     # the re-run decoded less than half of the recording
-    assert entry["stages"]["transcribe"]["resumed_seconds"] > duration / 2
+    assert _entry(killed)["stages"]["transcribe"]["resumed_seconds"] > len(samples) / RATE / 2
     assert not list((killed / "private" / "cache").glob("*.partial.json"))
 
 
 @pytest.mark.slow
 def test_ctrl_c_leaves_the_manifest_true(long_dialogue, tmp_path):
     wav, _ = long_dialogue
-    config = tmp_path / "piece.toml"
-    config.write_text("[transcribe]\npiece_seconds = 15.0\n")
     out = tmp_path / "out"
-    # a job started in the background of a shell ignores SIGINT, and so would this child
-    proc = subprocess.Popen([sys.executable, "-m", "kodeklar", *map(str, _transcribe(wav, out, config))],
-                            env=cli_env(), cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
-    deadline = time.monotonic() + 300
-    while not list((out / "private" / "cache").glob("*.partial.json")) and time.monotonic() < deadline:
-        time.sleep(0.2)
+    proc = _start(wav, out, _config(tmp_path))
+    assert _wait_for_pieces(out, proc, 1) >= 1
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=120)
     assert proc.returncode != 0
-    entry = json.loads((out / "manifest.json").read_text())["recordings"]["lang"]
-    assert entry["status"] == "interrupted"
+    assert _entry(out)["status"] == "interrupted"
     assert "Traceback" not in err and "kodeklar: aborted" in err
