@@ -2,7 +2,7 @@
 sequential `WhisperModel.transcribe` loop with the same model and settings, one after the
 other in one process.
 
-    python bench/bench_batched.py [AUDIO] [--runs seq,kodeklar,kodeklar-seq] [--rounds 2]
+    python bench/bench_batched.py [AUDIO] [--runs seq,kodeklar,kodeklar-seq] [--rounds 2] [--batch-size 8]
 
 The runs take turns, `--rounds` times, so that a load other jobs put on the machine falls
 on all of them alike; each run's fastest round counts. Prints one JSON line per run and
@@ -16,6 +16,7 @@ import dataclasses
 import json
 import os
 import re
+import resource
 import time
 from pathlib import Path
 
@@ -54,6 +55,7 @@ def main() -> None:
     parser.add_argument("audio", nargs="?", type=Path, default=SPEECH / "ub_erna.mp3")
     parser.add_argument("--runs", default="seq,kodeklar,kodeklar-seq")
     parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--batch-size", type=int, default=8)
     args = parser.parse_args()
 
     import jiwer
@@ -62,7 +64,7 @@ def main() -> None:
     from transcribe.options import TranscribeOptions
 
     info = models.resolve("base")
-    options = TranscribeOptions(device="cpu")
+    options = TranscribeOptions(device="cpu", batch_size=args.batch_size)
     engine = asr.engine_for(options, info)          # loaded once, outside the timings
     model = engine.model                            # the same WhisperModel, cpu_threads = cores
     inputs = {"main": audio_mod.decode(args.audio)[0]}
@@ -95,7 +97,8 @@ def main() -> None:
             if name != "seq":
                 print(json.dumps({"run": name, "throughput_vs_seq": round(base["seconds"] / r["seconds"], 2),
                                   "wer_vs_seq_text": round(jiwer.wer(norm(base["text"]), norm(r["text"])), 3)}))
-    print(json.dumps({"cores": os.cpu_count(), "load": os.getloadavg()[0]}))
+    print(json.dumps({"cores": os.cpu_count(), "load": os.getloadavg()[0], "batch_size": args.batch_size,
+                      "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024}))
 
 
 if __name__ == "__main__":
