@@ -24,8 +24,10 @@ def engine_for(options, model: ModelInfo):
 
 def retry_options(options):
     """How a stretch of speech left without words is decoded again: Whisper's no-speech
-    skip, the VAD and the glossary prompt are each a way such a stretch gets lost."""
-    return dataclasses.replace(options, vad=False, no_speech_threshold=None, glossary=[])
+    skip, the VAD and the glossary prompt are each a way such a stretch gets lost; and the
+    sequential decoder, with its own windowing, where the first pass was batched."""
+    return dataclasses.replace(options, vad=False, no_speech_threshold=None, glossary=[],
+                               batch_size=1)
 
 
 def _guarded(decoded: Iterable[engines.DecodedSegment], audio, options, dropped: dict,
