@@ -9,6 +9,7 @@ VAD, without the no-speech skip, without the prompt, in a window no longer than 
 Times here are seconds; masks are per FRAME."""
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Callable
 
@@ -135,6 +136,28 @@ def place_on_speech(segments: list[Segment], speech) -> int:
     return moved
 
 
+def split_at_jumps(segments: list[Segment]) -> list[Segment]:
+    """One segment per run of words without a WORD_JUMP between them: a segment whose
+    words lie far apart (one of them misplaced, or a long pause the VAD had cut out) would
+    otherwise start, and send a coder's "jump to audio", far from most of its words."""
+    out: list[Segment] = []
+    for seg in segments:
+        runs: list[list] = []
+        for w in seg.words:
+            if runs and w.start - runs[-1][-1].end <= WORD_JUMP:
+                runs[-1].append(w)
+            else:
+                runs.append([w])
+        if len(runs) < 2:
+            out.append(seg)
+            continue
+        for words in runs:
+            out.append(dataclasses.replace(seg, start=words[0].start, end=words[-1].end, words=words,
+                                           text="".join(w.text for w in words).strip(),
+                                           flags=list(seg.flags)))
+    return out
+
+
 def _pieces(span: Span, duration: float) -> list[tuple[float, float]]:
     start, end = max(0.0, span.start - 0.5), min(duration, span.end + 0.5)
     count = max(1, int((end - start) // RETRY_WINDOW) + 1)
@@ -149,6 +172,7 @@ def check(samples, segments: list[Segment], min_gap: float,
     what is still untranscribed."""
     speech = speech_frames(samples)
     moved = place_on_speech(segments, speech)
+    segments = split_at_jumps(segments)
     duration = len(samples) / SAMPLE_RATE
     missing = gaps(speech, segments, min_gap)
     recovered: list[Segment] = []
