@@ -196,8 +196,9 @@ def _say(console, message: str, kind: str = "error") -> None:
 def _process_one(path: Path, name: str, settings, entry: dict, on_progress, on_start, console):
     try:
         result = pipeline.process(path, name, settings, entry, on_progress, on_start)
-    except KeyboardInterrupt:
-        # the manifest must not claim a run that is gone; decoded pieces stay checkpointed
+    except (KeyboardInterrupt, SystemExit):
+        # Ctrl-C, or SIGTERM (cli.py): the manifest must not claim a run that is gone;
+        # decoded pieces stay checkpointed
         entry.update(status="interrupted", failed=manifest.now())
         on_start()
         raise
