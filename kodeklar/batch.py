@@ -35,6 +35,55 @@ def _progress(console):
                     console=console, transient=True)
 
 
+class PlainProgress:
+    """Progress for a log file (an overnight batch job): no bar, no control characters;
+    one line per recording every `interval` seconds with percent, audio position and ETA.
+    The same calls as the rich progress bar that a terminal gets."""
+
+    def __init__(self, stream, interval: float = 30.0, clock_=time.monotonic):
+        self.stream, self.interval, self.now = stream, interval, clock_
+        self.tasks: dict[int, dict] = {}
+        self.started = self.now()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def add_task(self, description: str, total: float, audio: str = "", duration: float = 0.0):
+        task = len(self.tasks)
+        self.tasks[task] = {"name": description, "total": total, "done": 0.0,
+                            "duration": duration, "printed": self.now(), "first": 0.0}
+        return task
+
+    def update(self, task: int, completed: float) -> None:
+        t = self.tasks[task]
+        t["done"] = completed
+        if t["name"] != ALL and self.now() - t["printed"] >= self.interval:
+            t["printed"] = self.now()
+            self._line(t)
+
+    def remove_task(self, task: int) -> None:
+        self.tasks.pop(task, None)
+
+    def _line(self, t: dict) -> None:
+        whole = self.tasks[0]  # all recordings
+        elapsed = self.now() - self.started
+        # the work of this run so far, at this run's pace; skipped recordings cost nothing
+        rate = (whole["done"] - whole["first"]) / elapsed if elapsed > 0 else 0.0
+        eta = clock((t["total"] - t["done"]) / rate) if rate > 0 else "?"
+        eta_all = clock((whole["total"] - whole["done"]) / rate) if rate > 0 else "?"
+        audio = min(t["done"], t["duration"])
+        print(f"kodeklar: progress: {t['name']} {100 * t['done'] / max(t['total'], 1e-9):.0f}% "
+              f"({clock(audio)} of {clock(t['duration'])} audio), ETA {eta}; "
+              f"all recordings {100 * whole['done'] / max(whole['total'], 1e-9):.0f}%, ETA {eta_all}",
+              file=self.stream, flush=True)
+
+
+ALL = "all recordings"
+
+
 def clock(seconds: float) -> str:
     s = int(round(seconds))
     return f"{s // 3600}:{s % 3600 // 60:02d}:{s % 60:02d}"
@@ -101,23 +150,28 @@ def _run_locked(inputs: list[str], settings: pipeline.Settings, console) -> int:
     names = [man.name_for(f, run.keep_names, run.name_prefix) for f in files]
     man.save()
     durations = [audio.probe_duration(f) if f.is_file() else 0.0 for f in files]
+    works = [pipeline.work(d, settings) for d in durations]
     results = []
-    with _progress(console) as progress:
-        total = progress.add_task("all recordings", total=max(sum(durations), 1e-3),
-                                  audio=clock(sum(durations)))
+    # a log file gets plain lines; a terminal the live bar
+    bar = _progress(console) if console.is_terminal else PlainProgress(console.file)
+    with bar as progress:
+        total = progress.add_task(ALL, total=max(sum(works), 1e-3), audio=clock(sum(durations)))
         done_before = 0.0
-        for f, name, duration in zip(files, names, durations):
-            task = progress.add_task(name, total=max(duration, 1e-3), audio=clock(duration))
+        for f, name, duration, todo in zip(files, names, durations, works):
+            task = progress.add_task(name, total=max(todo, 1e-3), audio=clock(duration),
+                                     duration=duration)
 
-            def on_progress(seconds, task=task, base=done_before):
-                progress.update(task, completed=seconds)
-                progress.update(total, completed=base + seconds)
+            def on_progress(done, task=task, base=done_before):
+                progress.update(total, completed=base + done)
+                progress.update(task, completed=done)
 
             entry = man.recording(name)
             result = _process_one(f, name, settings, entry, on_progress, man.save, console)
             man.save()
             results.append(result)
-            done_before += duration
+            done_before += todo
+            if result.status == "skipped" and isinstance(progress, PlainProgress):
+                progress.tasks[total]["first"] = done_before  # no work of this run
             progress.update(total, completed=done_before)
             progress.remove_task(task)
     _summary(console, results)
@@ -145,6 +199,12 @@ def _say(console, message: str, kind: str = "error") -> None:
 def _process_one(path: Path, name: str, settings, entry: dict, on_progress, on_start, console):
     try:
         result = pipeline.process(path, name, settings, entry, on_progress, on_start)
+    except (KeyboardInterrupt, SystemExit):
+        # Ctrl-C, or SIGTERM (cli.py): the manifest must not claim a run that is gone;
+        # decoded pieces stay checkpointed
+        entry.update(status="interrupted", failed=manifest.now())
+        on_start()
+        raise
     except UserError as e:
         # the console shows the user's own path; the manifest only the pseudonymous name
         _say(console, str(e))
@@ -166,7 +226,21 @@ def _process_one(path: Path, name: str, settings, entry: dict, on_progress, on_s
     console.print(f"{name}  {clock(result.duration)}  {mark}", highlight=False)
     if result.damage:
         _say(console, f"{name}: {result.damage}", kind="warning")
+    if result.untranscribed:
+        _say(console, untranscribed_warning(name, result), kind="warning")
     return result
+
+
+def untranscribed_warning(name: str, result) -> str:
+    """Names only the pseudonym and times: never what was (not) said."""
+    from kodeklar.timefmt import clock
+
+    spans = result.untranscribed
+    seconds = sum(b - a for a, b in spans)
+    where = ", ".join(f"{clock(a)}–{clock(b)}" for a, b in spans[:5]) + (" …" if len(spans) > 5 else "")
+    what = ("has speech but the transcript has no words at all" if not result.segments
+            else f"{len(spans)} stretch(es) of speech ({clock(seconds)}) have no words")
+    return f"{name}: {what} ({where}); marked [uhørbart] in the transcript: listen to them"
 
 
 def _summary(console, results) -> None:

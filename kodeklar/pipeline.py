@@ -19,6 +19,19 @@ from kodeklar.transcript import Source, Transcript, UserError
 
 TOOL = f"kodeklar {__version__}"
 
+# what the stages after transcription cost per second of audio, as a share of what
+# transcription costs (bench/RESULTS.md, stage costs): progress and ETA count them too
+LATER_STAGES = {"diarise": 0.1, "anonymise": 0.02}
+
+
+def work(duration: float, settings: "Settings") -> float:
+    """The work of one recording in seconds of transcription: the unit `process` reports
+    progress in (transcription reports the audio position, the later stages their share)."""
+    c = settings.config
+    later = [s for s, on in (("diarise", c.run.diarise), ("anonymise", c.run.anonymise))
+             if on and s in settings.stages]
+    return duration * (1 + sum(LATER_STAGES[s] for s in later))
+
 
 def stage_key(*parts) -> str:
     blob = json.dumps(parts, sort_keys=True, default=str, ensure_ascii=False)
@@ -52,6 +65,7 @@ class Result:
     review: int = 0
     damage: str = ""                    # the recording is cut off or damaged: see audio.decode
     media: str = ""                     # the shareable audio the exports link, relative to OUT
+    untranscribed: list = field(default_factory=list)  # [start, end] of speech left without words
     report: dict = field(default_factory=dict)
 
 
@@ -81,8 +95,9 @@ def process(path: Path, name: str, settings: Settings, entry: dict,
             on_progress: Callable[[float], None] | None = None,
             on_start: Callable[[], None] | None = None) -> Result:
     """Run one recording through every stage. Raises UserError with one clean line.
+    `on_progress` gets the work done so far, in the unit of `work()`.
     `on_start` is called once the recording is known to need work (to save the manifest)."""
-    from transcribe import asr, audio, models
+    from transcribe import asr, audio, models, pieces
 
     c = settings.config
     result = Result(name=name)
@@ -95,6 +110,7 @@ def process(path: Path, name: str, settings: Settings, entry: dict,
         return Result(name=name, status="skipped", duration=entry.get("duration", 0.0),
                       damage=entry.get("damage", ""), report=entry.get("report", {}),
                       media=entry.get("media", ""),
+                      untranscribed=entry.get("untranscribed", []),
                       segments=counts.get("segments", 0), speakers=counts.get("speakers", 0),
                       redactions=counts.get("redactions", 0), review=counts.get("review", 0))
     entry.update(sha256=sha, status="running", started=manifest.now(), stages={}, error="")
@@ -116,17 +132,23 @@ def process(path: Path, name: str, settings: Settings, entry: dict,
     t = time.perf_counter()
     asr_key = stage_key("transcribe", TOOL, sha, settings.model.sha256, dataclasses.asdict(c.transcribe))
 
+    checkpoint = pieces.Checkpoint(manifest.private_dir(settings.out, "cache") / f"{asr_key}.partial.json")
+
     def run_asr():
         samples = decoded()
         source = Source(name=name, sha256=sha, duration=round(probe.duration, 3),
                         channels=probe.channels, sample_rate=probe.sample_rate,
                         damage=probe.damage)
-        return asr.transcribe(samples, source, c.transcribe, settings.model, TOOL, on_progress)
+        return asr.transcribe(samples, source, c.transcribe, settings.model, TOOL, on_progress,
+                              checkpoint=checkpoint)
 
     transcript, hit = _cached(settings, asr_key, run_asr)
-    stages["transcribe"] = {"key": asr_key, "cached": hit, "seconds": round(time.perf_counter() - t, 2)}
+    checkpoint.remove()
+    stages["transcribe"] = {"key": asr_key, "cached": hit, "seconds": round(time.perf_counter() - t, 2),
+                            "resumed_seconds": checkpoint.resumed_seconds}
     result.duration = transcript.source.duration
     result.damage = transcript.source.damage
+    result.untranscribed = [[u.start, u.end] for u in transcript.untranscribed]
 
     # diarise
     if "diarise" in settings.stages and c.run.diarise:
@@ -136,6 +158,8 @@ def process(path: Path, name: str, settings: Settings, entry: dict,
         transcript, hit = _cached(settings, diar_key,
                                   lambda: _diarise(transcript, path, decoded, c))
         stages["diarise"] = {"key": diar_key, "cached": hit, "seconds": round(time.perf_counter() - t, 2)}
+        if on_progress:
+            on_progress(result.duration * (1 + LATER_STAGES["diarise"]))
 
     raw = transcript
     private_raw = manifest.private_dir(settings.out, "raw") / f"{name}.json"
@@ -154,6 +178,8 @@ def process(path: Path, name: str, settings: Settings, entry: dict,
 
             keyfile.save(settings.key_file, settings.pseudonyms, settings.passphrase)
         stages["anonymise"] = {"seconds": round(time.perf_counter() - t, 2)}
+        if on_progress:
+            on_progress(work(result.duration, settings))
 
     # export
     if "export" in settings.stages:
@@ -168,8 +194,8 @@ def process(path: Path, name: str, settings: Settings, entry: dict,
     result.review = len(transcript.review)
     result.seconds = round(time.perf_counter() - t0, 2)
     entry.update(status="done", key=done_key, finished=manifest.now(), duration=result.duration,
-                 damage=result.damage, seconds=result.seconds, outputs=outputs,
-                 media=result.media,
+                 damage=result.damage, untranscribed=result.untranscribed,
+                 seconds=result.seconds, outputs=outputs, media=result.media,
                  report=result.report,
                  counts={"segments": result.segments, "speakers": result.speakers,
                          "redactions": result.redactions, "review": result.review})

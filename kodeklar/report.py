@@ -17,6 +17,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from kodeklar.exporters import untranscribed_marker
 from kodeklar.timefmt import clock
 from kodeklar.transcript import Redaction, ReviewItem, Segment, Transcript, write_atomic
 
@@ -28,7 +29,7 @@ REVIEW_FIELDS = ["id", "segment", "start", "end", "time", "speaker", "kind", "te
                  "category", "detector", "score"]
 
 BATCH_FIELDS = ["recording", "status", "error", "duration", "redactions", "by_category",
-                "human_redacted", "human_kept", "review"]
+                "human_redacted", "human_kept", "review", "untranscribed"]
 
 VOICE_NOTE = ("Stemmen i lydopptaket er fortsatt en personopplysning: en person kan kjennes "
               "igjen på stemmen, også i lydfilen der navn og steder er erstattet med pipetone "
@@ -98,7 +99,8 @@ def summary(transcript: Transcript) -> dict[str, Any]:
             "by_detector": dict(Counter(r.detector for r in reds).most_common()),
             "human_redacted": sum(1 for r in reds if r.decided_by == "human"),
             "human_kept": len(_anonymise_stage(transcript).get("human_kept") or []),
-            "review": len(transcript.review)}
+            "review": len(transcript.review),
+            "untranscribed": len(transcript.untranscribed)}
 
 
 def build_report(transcript: Transcript, *, key_file: str | None, settings: dict,
@@ -131,6 +133,9 @@ def build_report(transcript: Transcript, *, key_file: str | None, settings: dict
         "redactions": redactions,
         "human_kept": kept,
         "review": _review_rows(transcript),
+        "untranscribed": [{"id": f"U{i}", "start": u.start, "end": u.end, "time": clock(u.start, 1),
+                           "kind": "untranscribed", "text": untranscribed_marker(u)}
+                          for i, u in enumerate(transcript.untranscribed, 1)],
         "audio_redactions": [{"start": s, "end": e} for s, e in audio_spans],
         "key_file": key_file,
         "provenance": {"tool": p.tool, "created": p.created, "engine": p.engine,
@@ -151,7 +156,8 @@ def write_report(transcript: Transcript, out_dir: Path, basename: str, *, key_fi
     out_dir = Path(out_dir)
     fields = ["row"] + list(dict.fromkeys(REDACTION_FIELDS + REVIEW_FIELDS))
     rows = ([{"row": "redaction", **r} for r in data["redactions"]]
-            + [{"row": "review", **c} for c in data["review"]])
+            + [{"row": "review", **c} for c in data["review"]]
+            + [{"row": "untranscribed", **u} for u in data["untranscribed"]])
     return [write_atomic(out_dir / f"{basename}.report.html", _report_html(data)),
             write_atomic(out_dir / f"{basename}.report.json", _json(data)),
             write_atomic(out_dir / f"{basename}.report.csv", _csv(fields, rows))]
@@ -173,7 +179,8 @@ def write_batch_report(reports: list[dict], out_dir: Path) -> list[Path]:
                                               for k, v in r.get("by_category", {}).items()),
                      "human_redacted": r.get("human_redacted", ""),
                      "human_kept": r.get("human_kept", ""),
-                     "review": r.get("review", "")})
+                     "review": r.get("review", ""),
+                     "untranscribed": r.get("untranscribed", "")})
     totals = Counter()
     for r in reports:
         totals.update(r.get("by_category", {}))
@@ -349,7 +356,8 @@ def _report_html(d: dict) -> str:
         ["Erstatninger i teksten", c["redactions"]],
         ["Erstattet etter manuell vurdering", c["human_redacted"]],
         ["Beholdt etter manuell vurdering", c["human_kept"]],
-        ["Til manuell kontroll", c["review"]]]))
+        ["Til manuell kontroll", c["review"]],
+        ["Tale uten tekst (uhørbart)", c.get("untranscribed", 0)]]))
     parts += ["<h2>Erstatninger per kategori</h2>",
               _table(["Kategori", "Antall"], [[k, v] for k, v in c["by_category"].items()], {1}),
               "<h2>Erstatninger per regel (detektor)</h2>",
@@ -371,11 +379,14 @@ def _report_html(d: dict) -> str:
               "<h2>Til manuell kontroll (restrisiko)</h2>",
               "<p>Tekst som står igjen i den anonymiserte transkripsjonen og som kan peke ut en "
               "person. Et menneske må vurdere hvert punkt (gjennomgangsarket: "
-              "<code>redact</code> eller <code>keep</code>).</p>",
+              "<code>redact</code> eller <code>keep</code>). Tale uten tekst (uhørbart) er ikke "
+              "vurdert for identifiserende innhold: lytt til opptaket der.</p>",
               _table(["ID", "Tid", "Taler", "Type", "Tekst", "Kategori", "Detektor", "Sikkerhet"],
                      [[r["id"], r["time"], r["speaker"], r["kind"], r["text"], r["category"],
                        r["detector"], f"{r['score']:.2f}" if r["detector"] else ""]
-                      for r in d["review"]], {7})]
+                      for r in d["review"]]
+                     + [[u["id"], u["time"], "", u["kind"], u["text"], "", "", ""]
+                        for u in d["untranscribed"]], {7})]
     if d["audio_redactions"]:
         parts += ["<h2>Sensurert lyd</h2>",
                   "<p>I den sensurerte lydfilen er disse tidsrommene erstattet:</p>",

@@ -52,6 +52,10 @@ class Segment:
     flags: list[str] = field(default_factory=list)
 
 
+def segment_from_dict(d: dict[str, Any]) -> Segment:
+    return Segment(**{**d, "words": [Word(**w) for w in d.get("words", [])]})
+
+
 @dataclass
 class Speaker:
     id: str
@@ -90,6 +94,13 @@ class ReviewItem:
 
 
 @dataclass
+class Span:
+    """A stretch of the recording, in seconds."""
+    start: float
+    end: float
+
+
+@dataclass
 class Source:
     name: str
     sha256: str
@@ -120,6 +131,8 @@ class Transcript:
     speakers: list[Speaker] = field(default_factory=list)
     redactions: list[Redaction] = field(default_factory=list)
     review: list[ReviewItem] = field(default_factory=list)
+    # speech the recogniser left without words even on a second try: listen to these
+    untranscribed: list[Span] = field(default_factory=list)
     anonymised: bool = False
     schema: str = SCHEMA_ID
 
@@ -140,8 +153,7 @@ class Transcript:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "Transcript":
-        segs = [Segment(**{**s, "words": [Word(**w) for w in s.get("words", [])]})
-                for s in d.get("segments", [])]
+        segs = [segment_from_dict(s) for s in d.get("segments", [])]
         return cls(
             schema=d["schema"],
             source=Source(**d["source"]),
@@ -151,6 +163,7 @@ class Transcript:
             speakers=[Speaker(**s) for s in d.get("speakers", [])],
             redactions=[Redaction(**r) for r in d.get("redactions", [])],
             review=[ReviewItem(**r) for r in d.get("review", [])],
+            untranscribed=[Span(**u) for u in d.get("untranscribed", [])],
             anonymised=d.get("anonymised", False),
         )
 

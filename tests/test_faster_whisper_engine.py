@@ -1,6 +1,5 @@
-"""The faster-whisper engine: device and precision choice, and the batched (GPU) path.
-No GPU exists here: the CUDA device count is faked, and the batched pipeline — which the
-engine uses on CUDA — is run on the CPU with the engine's own options."""
+"""The faster-whisper engine: device and precision choice, and the batched path (the
+default on CPU and CUDA). No GPU exists here: the CUDA device count is faked."""
 import dataclasses
 
 import pytest
@@ -30,24 +29,32 @@ def engine():
     return fw.load(models.resolve("base").path, TranscribeOptions())
 
 
-def test_cpu_engine_is_unbatched_int8(engine):
-    assert (engine.device, engine.compute_type, engine.batched) == ("cpu", "int8", None)
+def test_cpu_engine_is_int8_on_every_core(engine, monkeypatch):
+    import os
+
+    import faster_whisper
+
+    assert (engine.device, engine.compute_type) == ("cpu", "int8")
+    seen = {}
+    monkeypatch.setattr(faster_whisper, "WhisperModel", lambda path, **kw: seen.update(kw))
+    monkeypatch.setattr(faster_whisper, "BatchedInferencePipeline", lambda model: None)
+    fw.load(models.resolve("base").path, TranscribeOptions(device="cpu"))
+    assert seen["cpu_threads"] == os.cpu_count()
+    fw.load(models.resolve("base").path, TranscribeOptions(device="cpu", cpu_threads=1))
+    assert seen["cpu_threads"] == 1
 
 
-def test_the_batched_path_runs_with_the_engines_options(engine):
-    from faster_whisper import BatchedInferencePipeline
-
+def test_the_batched_path_runs_with_the_engines_options(engine, monkeypatch):
     samples, _ = audio.decode(SAMPLES / "norwegian-medium-8s.mp3")
     options = dataclasses.replace(TranscribeOptions(), batch_size=2, glossary=["Trond Giske"])
-    engine.batched = BatchedInferencePipeline(engine.model)
-    try:
-        decoded = engine.transcribe(samples, options)
-        segments = list(decoded.segments)
-    finally:
-        engine.batched = None
+    decoded = engine.transcribe(samples, options)
+    segments = list(decoded.segments)
     assert decoded.language == "no"
     assert segments and all(s.words for s in segments)
     assert all(0 <= w.start <= w.end <= 8.5 for s in segments for w in s.words)
+    # batch size 1 is the sequential loop
+    monkeypatch.setattr(engine.batched, "transcribe", lambda *a, **k: 1 / 0)
+    assert list(engine.transcribe(samples, dataclasses.replace(options, batch_size=1)).segments)
 
 
 def test_an_openai_checkpoint_is_refused_with_advice(tmp_path):

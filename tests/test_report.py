@@ -55,7 +55,8 @@ def test_report_lists_every_redaction_and_no_original(anon, tmp_path):
     assert data["summary"] == {"recording": "intervju-01", "duration": 34.0, "redactions": 6,
                                "by_category": {"PERSON": 3, "STED": 2, "TELEFON": 1},
                                "by_detector": {"ner": 2, "gazetteer": 2, "regex": 1, "review": 1},
-                               "human_redacted": 1, "human_kept": 1, "review": 3}
+                               "human_redacted": 1, "human_kept": 1, "review": 3,
+                               "untranscribed": 0}
     assert data["human_kept"] == [{"segment": 1, "kind": "date", "speaker": "Intervjuer",
                                    "time": "00:00:00"}]
     assert [(c["kind"], c["text"], c["speaker"]) for c in data["review"]] == [

@@ -37,6 +37,8 @@ def test_transcribe_writes_every_format_and_exits_zero(transcribed):
         for ext in ("json", "txt", "srt", "vtt"):
             assert (out / "transcripts" / f"{stem}.{ext}").stat().st_size > 0
     assert (out / "transcripts").stat().st_mode & 0o777 == 0o700
+    # stderr is a pipe here, as in a batch job's log: no bar, no cursor movement
+    assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f]", result.stderr)
 
 
 def test_transcript_is_valid_and_close_to_the_reference(transcribed):

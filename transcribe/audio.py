@@ -28,6 +28,7 @@ class Probe:
 # without a frame count) can miss by a little, so "may"
 MISSING_SECONDS = 1.0
 MISSING_SHARE = 0.01
+MAX_STATED = 12 * 3600.0  # a stated length beyond this is not believed when sizing the buffer
 
 
 def _open(path: Path):
@@ -62,27 +63,57 @@ def decode(path: str | Path, mono: bool = True, sample_rate: int = SAMPLE_RATE):
         channels = stream.codec_context.channels or 1
         layout = "mono" if mono else stream.codec_context.layout.name
         resampler = av.AudioResampler(format="fltp", layout=layout, rate=sample_rate)
-        chunks, broken = [], 0
+        original_rate = stream.codec_context.sample_rate or sample_rate
+        stated = (float(stream.duration * stream.time_base) if stream.duration
+                  else (container.duration or 0) / 1_000_000)
+        samples = Samples(1 if mono else channels, int(min(stated, MAX_STATED) * sample_rate) + sample_rate)
+        broken = 0
         for frame in frames(container, stream):
             if frame is None:
                 broken += 1
                 continue
-            chunks.extend(out.to_ndarray() for out in resampler.resample(frame))
-        chunks.extend(out.to_ndarray() for out in resampler.resample(None))
-        original_rate = stream.codec_context.sample_rate or sample_rate
-        stated = (float(stream.duration * stream.time_base) if stream.duration
-                  else (container.duration or 0) / 1_000_000)
+            for out in resampler.resample(frame):
+                samples.add(out.to_ndarray())
+        for out in resampler.resample(None):
+            samples.add(out.to_ndarray())
     except av.error.FFmpegError:
         raise UserError(f"{path}: the audio is corrupt and cannot be decoded") from None
     finally:
         container.close()
-    if not chunks:
+    if not samples.length:
         raise UserError(f"{path}: contains no decodable audio")
-    samples = np.concatenate(chunks, axis=1).astype(np.float32, copy=False)
+    samples = samples.array()
     duration = samples.shape[1] / sample_rate
     probe = Probe(duration=duration, channels=channels, sample_rate=original_rate,
                   damage=_damage(duration, stated, broken))
     return (samples[0] if mono else samples), probe
+
+
+class Samples:
+    """Decoded audio written into one array sized from the file's stated length, so a long
+    recording is held once, not once in pieces and again joined. A file that states too
+    little (or nothing) grows it by half at a time."""
+
+    def __init__(self, channels: int, expected: int):
+        import numpy as np
+
+        self.buffer = np.empty((channels, max(expected, 1)), dtype=np.float32)
+        self.length = 0
+
+    def add(self, block) -> None:
+        import numpy as np
+
+        n = block.shape[1]
+        if self.length + n > self.buffer.shape[1]:
+            grown = np.empty((self.buffer.shape[0], max(self.length + n, self.buffer.shape[1] * 3 // 2)),
+                             dtype=np.float32)
+            grown[:, :self.length] = self.buffer[:, :self.length]
+            self.buffer = grown
+        self.buffer[:, self.length:self.length + n] = block
+        self.length += n
+
+    def array(self):
+        return self.buffer[:, :self.length]
 
 
 def frames(container, stream):

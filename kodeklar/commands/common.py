@@ -27,7 +27,7 @@ def transcribe_options(f):
         click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), help="Default auto."),
         click.option("--compute-type", help="auto (int8 on CPU, float16 on CUDA), int8, float16, float32 …"),
         click.option("--beam-size", type=click.IntRange(1, 20)),
-        click.option("--batch-size", type=click.IntRange(1, 256), help="Batched inference on CUDA."),
+        click.option("--batch-size", type=click.IntRange(1, 256), help="Decode this many VAD chunks at once (default 8; 1 = sequential)."),
         click.option("--glossary", "glossary", multiple=True,
                      help="A name of a place or institution in the study (repeatable); primes Whisper's spelling."),
         click.option("--no-vad", is_flag=True, default=None, help="Decode silence too (not advised)."),

@@ -9,7 +9,8 @@ import importlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from kodeklar.transcript import Segment, Transcript, UserError, write_atomic
+from kodeklar.timefmt import clock
+from kodeklar.transcript import Segment, Span, Transcript, UserError, write_atomic
 
 # format name -> module in kodeklar.exporters
 FORMATS = {
@@ -113,3 +114,13 @@ def created(transcript: Transcript) -> str:
 def one_line(text: str) -> str:
     """Line- and tab-based formats break on a newline or tab inside the text."""
     return " ".join(text.split())
+
+
+def untranscribed_marker(span: Span) -> str:
+    """Where speech was heard but no words came out: the coder listens there."""
+    return f"[uhørbart {clock(span.start)}–{clock(span.end)}]"
+
+
+def turns_and_gaps(transcript: Transcript) -> list[Turn | Span]:
+    """The turns with the untranscribed stretches between them, in time order."""
+    return sorted([*turns(transcript), *transcript.untranscribed], key=lambda x: x.start)

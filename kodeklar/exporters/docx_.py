@@ -1,11 +1,12 @@
 """Word document: a heading with the recording's pseudonym, date, duration and speakers,
-then one paragraph per turn, `[hh:mm:ss] Speaker: text`. NVivo imports paragraphs that
+then one paragraph per turn, `[hh:mm:ss] Speaker: text`, and `[uhørbart hh:mm:ss–hh:mm:ss]`
+where speech has no words. NVivo imports paragraphs that
 start with a timestamp as transcript rows; every QDA program opens it as text."""
 from __future__ import annotations
 
 import io
 
-from kodeklar.exporters import Options, turns
+from kodeklar.exporters import Options, Turn, turns, turns_and_gaps, untranscribed_marker
 from kodeklar.timefmt import clock
 from kodeklar.transcript import Transcript
 
@@ -35,10 +36,13 @@ def render(transcript: Transcript, options: Options = Options()) -> bytes:
         p = doc.add_paragraph()
         p.add_run(f"{key}: ").bold = True
         p.add_run(value)
-    for t in ts:
+    for t in turns_and_gaps(transcript):
         p = doc.add_paragraph()
-        p.add_run(f"[{clock(t.start)}] {t.speaker}:").bold = True
-        p.add_run(f" {t.text}")
+        if isinstance(t, Turn):
+            p.add_run(f"[{clock(t.start)}] {t.speaker}:").bold = True
+            p.add_run(f" {t.text}")
+        else:
+            p.add_run(untranscribed_marker(t)).italic = True
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()

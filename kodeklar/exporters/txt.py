@@ -1,7 +1,8 @@
-"""Plain text: one paragraph per turn, `[hh:mm:ss] Speaker: text`."""
+"""Plain text: one paragraph per turn, `[hh:mm:ss] Speaker: text`, and a paragraph
+`[uhørbart hh:mm:ss–hh:mm:ss]` where speech has no words."""
 from __future__ import annotations
 
-from kodeklar.exporters import Options, turns
+from kodeklar.exporters import Options, Turn, turns_and_gaps, untranscribed_marker
 from kodeklar.timefmt import clock
 from kodeklar.transcript import Transcript
 
@@ -9,4 +10,5 @@ EXTENSION = "txt"
 
 
 def render(transcript: Transcript, options: Options = Options()) -> str:
-    return "".join(f"[{clock(t.start)}] {t.speaker}: {t.text}\n\n" for t in turns(transcript))
+    return "".join(f"[{clock(t.start)}] {t.speaker}: {t.text}\n\n" if isinstance(t, Turn)
+                   else f"{untranscribed_marker(t)}\n\n" for t in turns_and_gaps(transcript))

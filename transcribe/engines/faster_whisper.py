@@ -1,7 +1,8 @@
-"""The default engine: faster-whisper on CTranslate2. int8 on CPU, float16 and batched
-inference on CUDA, all through the library's own options."""
+"""The default engine: faster-whisper on CTranslate2. int8 on CPU, float16 on CUDA, batched
+inference on both, all through the library's own options."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from kodeklar.transcript import UserError, Word
@@ -35,15 +36,16 @@ class FasterWhisperEngine:
         self.version = faster_whisper.__version__
         self.device = pick_device(options.device)
         self.compute_type = pick_compute_type(options.compute_type, self.device)
+        # CTranslate2's own default leaves cores idle on a small machine
+        threads = options.cpu_threads or os.cpu_count() or 0
         try:
             self.model = WhisperModel(str(model_dir), device=self.device,
                                       compute_type=self.compute_type,
-                                      cpu_threads=options.cpu_threads, local_files_only=True)
+                                      cpu_threads=threads, local_files_only=True)
         except (RuntimeError, ValueError, OSError) as e:
             raise UserError(f"cannot load model {model_dir} on {self.device}/{self.compute_type}: "
                             f"{type(e).__name__}: {str(e).splitlines()[0][:200]}") from None
-        # batching pays off on a GPU; on CPU it only costs memory
-        self.batched = BatchedInferencePipeline(self.model) if self.device == "cuda" else None
+        self.batched = BatchedInferencePipeline(self.model)
 
     def transcribe(self, audio, options) -> Decoded:
         import ctranslate2
@@ -60,7 +62,9 @@ class FasterWhisperEngine:
             compression_ratio_threshold=options.compression_ratio_threshold,
             initial_prompt=options.initial_prompt(),
         )
-        if self.batched is not None:
+        # batches of VAD chunks keep every core busy, on CPU too (bench/RESULTS.md); the
+        # batched pipeline cuts long audio only where its VAD finds speech
+        if options.batch_size > 1 and (options.vad or len(audio) <= 30 * 16000):
             segments, info = self.batched.transcribe(audio, batch_size=options.batch_size, **kwargs)
         else:
             segments, info = self.model.transcribe(audio, **kwargs)

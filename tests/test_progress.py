@@ -1,0 +1,58 @@
+"""Progress for batch jobs: with output to a log, one plain line per recording every
+~30 s with percent, audio position and an ETA that counts the later stages too."""
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass
+
+from kodeklar import batch, pipeline
+
+
+class FakeClock:
+    def __init__(self):
+        self.t = 0.0
+
+    def __call__(self):
+        return self.t
+
+
+def test_one_plain_line_per_interval_with_percent_audio_and_eta():
+    out, now = io.StringIO(), FakeClock()
+    p = batch.PlainProgress(out, interval=30.0, clock_=now)
+    total = p.add_task(batch.ALL, total=2000.0)
+    task = p.add_task("intervju-01", total=1000.0, duration=900.0, audio="0:15:00")
+    for second in range(0, 121, 5):       # two minutes, 10 s of audio done per second
+        now.t = float(second)
+        p.update(total, completed=10.0 * second)
+        p.update(task, completed=10.0 * second)
+    lines = out.getvalue().splitlines()
+    assert len(lines) == 4                 # at 30, 60, 90 and 120 s
+    assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f]", out.getvalue())
+    assert lines[0] == ("kodeklar: progress: intervju-01 30% (0:05:00 of 0:15:00 audio), "
+                        "ETA 0:01:10; all recordings 15%, ETA 0:02:50")
+    # past the audio's end the later stages still count: the audio position stays at its end
+    now.t = 150.0
+    p.update(total, completed=950.0)
+    p.update(task, completed=950.0)
+    assert out.getvalue().splitlines()[-1].startswith(
+        "kodeklar: progress: intervju-01 95% (0:15:00 of 0:15:00 audio), ETA 0:00:08")
+
+
+def test_the_work_of_a_recording_counts_the_later_stages():
+    @dataclass
+    class Run:
+        diarise: bool = True
+        anonymise: bool = True
+
+    @dataclass
+    class Config:
+        run: Run
+
+    settings = pipeline.Settings(config=Config(Run()), out=None)
+    share = pipeline.LATER_STAGES["diarise"] + pipeline.LATER_STAGES["anonymise"]
+    assert pipeline.work(100.0, settings) == 100.0 * (1 + share)
+    settings.stages = ("transcribe", "export")          # `kodeklar transcribe`
+    assert pipeline.work(100.0, settings) == 100.0
+    settings = pipeline.Settings(config=Config(Run(diarise=False)), out=None)
+    assert pipeline.work(100.0, settings) == 100.0 * (1 + pipeline.LATER_STAGES["anonymise"])
