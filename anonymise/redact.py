@@ -21,7 +21,8 @@ from kodeklar.transcript import Redaction, ReviewItem, Segment, Transcript, Word
 
 REDACTED = "[…]"
 GENERIC = {"PERSON": "en person", "PLACE": "et sted", "ORGANISATION": "en organisasjon",
-           "DATE": "en dato", "OCCUPATION": "et yrke", "DIAGNOSIS": "en diagnose"}
+           "DATE": "en dato", "OCCUPATION": "et yrke", "DIAGNOSIS": "en diagnose",
+           "COUNTRY": "et land"}
 NUMBER_RE = re.compile(r"\d[\d .,:/-]*\d|\d")
 
 

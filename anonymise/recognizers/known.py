@@ -11,6 +11,9 @@ MIN_WORD_LENGTH = 3  # shorter words match too much when fuzzy
 # Single words are held to a stricter similarity than whole names: short strings reach high
 # ratios by chance, and the words of a misheard name are each further off than the whole.
 WORD_MIN_SIMILARITY = 85.0
+# Inside a whole-name match every word must still resemble its counterpart, so that one
+# exact word does not carry a neighbour along ("Per Hansen" must not take "ved Hansen").
+PART_MIN_SIMILARITY = 60.0
 
 
 class KnownNameRecognizer(SpanRecognizer):
@@ -44,8 +47,9 @@ class KnownNameRecognizer(SpanRecognizer):
                 continue
             target = " ".join(name)
             for i in range(len(words) - n + 1):
-                window = " ".join(t.text.lower() for t in words[i:i + n])
-                if fuzz.ratio(window, target) >= self.min_similarity:
+                parts = [t.text.lower() for t in words[i:i + n]]
+                if fuzz.ratio(" ".join(parts), target) >= self.min_similarity and \
+                        all(fuzz.ratio(a, b) >= PART_MIN_SIMILARITY for a, b in zip(parts, name)):
                     spans.append(Span(words[i].start, words[i + n - 1].end, "PERSON",
                                       self.score, self.name, "in the project's name list"))
         for t in words:

@@ -49,7 +49,7 @@ ORG_SUFFIXES = ("kommune", "tingrett", "lagmannsrett", "byrett", "herredsrett", 
 ORG_HEADS = ("stiftelsen", "senteret", "klinikken", "sykehuset", "sjukehuset", "forbundet",
              "foreningen", "instituttet", "direktoratet", "departementet", "tjenesten",
              "tenesta", "skolen", "skulen", "kirken", "kyrkja", "banken", "rådet", "partiet",
-             "kontoret", "fengselet", "universitetet", "høgskolen", "høgskulen")
+             "kontoret", "fengselet", "universitetet", "høgskolen", "høgskulen", "tinget")
 PLACE_SUFFIXES = ("gate", "gata", "vei", "veien", "veg", "vegen", "plass", "torg", "sentrum",
                   "tinghus", "rådhus", "stasjon", "havn", "bru", "fjord", "fjell")
 PLACE_PREPOSITIONS = frozenset({"i", "på", "fra", "frå", "til", "mot", "ved", "nær",
@@ -89,6 +89,13 @@ def _is_derived(word: str) -> bool:
 
 def _first_name(word: str) -> bool:
     return word.lower() in gazetteers.first_names()
+
+
+def _person_name(words: list[str]) -> bool:
+    """Named like a person and not like a place: after "ved Hansen" or "til Kari" a person."""
+    last = _genitive_base(words[-1])
+    return words[0] in gazetteers.first_names() or \
+        (last in gazetteers.surnames() and not gazetteers.is_place(last))
 
 
 def _institution_like(word: str) -> bool:
@@ -148,7 +155,7 @@ class NameRecognizer(SpanRecognizer):
                 return (0.45, "sentence start; an unknown word before a name")
             if gazetteers.looks_common(word):
                 return None
-            return (0.5, "sentence start; an unknown word, not formed like a common word")
+            return (0.45, "sentence start; an unknown word, not formed like a common word")
         lower, cap = gazetteers.word_case().get(low, (0, 0))
         if cap >= 3 and lower * 20 <= cap:
             return (0.6, "lower case; nearly always capitalised in running text")
@@ -236,7 +243,7 @@ class NameRecognizer(SpanRecognizer):
             category = "ORGANISATION"
         elif any(w.endswith(PLACE_SUFFIXES) for w in words[1:]) or \
                 all(gazetteers.is_place(w) for w in words) or \
-                (prev in PLACE_PREPOSITIONS and words[0] not in gazetteers.first_names()):
+                (prev in PLACE_PREPOSITIONS and not _person_name(words)):
             category = "PLACE"
         else:
             category = "PERSON"
