@@ -1,7 +1,8 @@
 """Words that are no one's name stay in the transcript: greetings, words for God, countries
 (unless the project makes them places), national institutions as organisations, surnames
 after a preposition as people, and a known name that does not take its neighbour along. Run
-with the trained NER model as in the product, and with the rules alone."""
+with the trained NER model as in the product, and with the rules alone. And the other way:
+lower-cased and run-together names as ASR writes them are still found by their cues."""
 import pytest
 
 import anonymise
@@ -80,3 +81,28 @@ def test_country_is_flagged_for_review_in_a_transcript():
                                    actions={"COUNTRY": "generalise"})
     out = anonymise.anonymise_transcript(raw, generalised, Pseudonyms())
     assert out.segments[0].text == "Vi kom fra et land i fjor."
+
+
+@pytest.mark.parametrize("text, name, category", [
+    ("vi var hos hans petter lunde i går", "hans petter lunde", "PERSON"),
+    ("hun kom fra moss i fjor", "moss", "PLACE"),
+    ("han bodde på hamar", "hamar", "PLACE"),
+    ("vi gikk til kari etterpå", "kari", "PERSON"),
+    ("ja jeg heter karihansen", "karihansen", "PERSON"),          # run together
+    ("hun var innlagt på borgestadklinikken", "borgestadklinikken", "ORGANISATION"),
+    ("det var i halden kommune", "halden kommune", "PLACE"),
+])
+def test_lower_case_names_by_cue_and_gazetteer(text, name, category):
+    assert found(text, RULES).get(name) == category
+
+
+@pytest.mark.parametrize("text", ["hans bil var rød", "han gikk til legeklinikken",
+                                  "vi tok det med ro"])
+def test_lower_case_common_words_stay(text):
+    assert found(text, RULES) == {}
+
+
+def test_known_names_run_together_and_misheard():
+    options = AnonymiseOptions(use_ner=False, known_names=["Kari Nordmann", "Trond Giske"])
+    assert found("ja jeg heter karinotman", options) == {"karinotman": "PERSON"}
+    assert found("vi snakket med trondgiske", options) == {"trondgiske": "PERSON"}

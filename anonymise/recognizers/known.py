@@ -1,6 +1,7 @@
 """The project's own list of names (informants, staff, places), always redacted. Matched with
 rapidfuzz so that ASR misspellings are caught ("Karin Ottmann" for "Kari Nordmann"), whole
-names and their single words alike, genitive s included."""
+names, names run together into one word ("karinotman") and their single words alike, genitive
+s included."""
 from __future__ import annotations
 
 from anonymise.recognizers.base import SpanRecognizer
@@ -26,6 +27,7 @@ class KnownNameRecognizer(SpanRecognizer):
         self.min_similarity = min_similarity
         self.names = [n.lower().split() for n in names if n.strip()]
         self.words = {w for n in self.names for w in n if len(w) >= MIN_WORD_LENGTH}
+        self.joined = {"".join(n) for n in self.names if len(n) > 1}
 
     def _similar(self, a: str, b: str) -> bool:
         from rapidfuzz import fuzz
@@ -57,4 +59,7 @@ class KnownNameRecognizer(SpanRecognizer):
             if len(low) >= MIN_WORD_LENGTH and any(self._similar(low, w) for w in self.words):
                 spans.append(Span(t.start, t.end, "PERSON", self.score, self.name,
                                   "a word of a name in the project's name list"))
+            elif any(fuzz.ratio(low, j) >= self.min_similarity for j in self.joined):
+                spans.append(Span(t.start, t.end, "PERSON", self.score, self.name,
+                                  "a name in the project's name list, run together"))
         return spans
