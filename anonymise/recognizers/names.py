@@ -20,7 +20,7 @@ NOT_NAMES = ABBREVIATIONS - {"st"}
 # Endings of titles and occupations that open a sentence before a name.
 TITLE_ENDINGS = ("sjef", "leder", "leiar", "kirurg", "lege", "person", "diakon", "ist", "ør",
                  "ar", "er", "eren", "aren", "ant", "mann", "kvinne", "inne", "prest", "minister",
-                 "direktør", "rådgiver", "rådgjevar", "felle")
+                 "direktør", "rådgiver", "rådgjevar", "felle", "anten", "enten")
 # Spoken fillers that open many transcript sentences.
 FILLERS = frozenset({"eh", "ehm", "eeh", "øh", "øhm", "æh", "hm", "hmm", "mm", "mhm", "mmm",
                      "ja", "jo", "nei", "neida", "jada", "ok", "okei", "åh", "aha", "huff",
