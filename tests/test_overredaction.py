@@ -91,6 +91,7 @@ def test_country_is_flagged_for_review_in_a_transcript():
     ("ja jeg heter karihansen", "karihansen", "PERSON"),          # run together
     ("hun var innlagt på borgestadklinikken", "borgestadklinikken", "ORGANISATION"),
     ("det var i halden kommune", "halden kommune", "PLACE"),
+    ("jeg var på dps nordre østfold i fjor", "nordre østfold", "PLACE"),
 ])
 def test_lower_case_names_by_cue_and_gazetteer(text, name, category):
     assert found(text, RULES).get(name) == category
