@@ -184,7 +184,7 @@ class NameRecognizer(SpanRecognizer):
                 return (0.45, "sentence start; an unknown word before a name")
             if gazetteers.looks_common(word):
                 return None
-            return (0.45, "sentence start; an unknown word, not formed like a common word")
+            return (0.5, "sentence start; an unknown word, not formed like a common word")
         lower, cap = gazetteers.word_case().get(low, (0, 0))
         if cap >= 3 and lower * 20 <= cap:
             return (0.6, "lower case; nearly always capitalised in running text")
