@@ -66,9 +66,22 @@ def other_places() -> frozenset[str]:
     return frozenset(p.lower() for p in _lines("places_extra.txt"))
 
 
+@lru_cache(maxsize=None)
+def countries() -> frozenset[str]:
+    """Countries and world regions in bokmål and nynorsk (CLDR), lower case."""
+    return frozenset(c.lower() for c in _lines("countries.txt"))
+
+
+@lru_cache(maxsize=None)
+def not_names() -> frozenset[str]:
+    """Words that never name anyone: greetings, words for God, misheard common words."""
+    return frozenset(_lines("not_names.txt"))
+
+
 def is_place(word: str) -> bool:
     word = word.lower()
-    return word in kommuner() or word in fylker() or word in other_places()
+    return word in kommuner() or word in fylker() or word in other_places() or \
+        word in countries()
 
 
 def is_person_name(word: str) -> bool:

@@ -26,6 +26,9 @@ class AnonymiseOptions:
     # Ages, dates, occupations and diagnoses: review only, unless this is set.
     redact_indirect: bool = False
     use_ner: bool = True
+    # Countries are places to pseudonymise ("Syria" -> "[STED-1]") instead of indirect
+    # identifiers for review (category COUNTRY).
+    countries_are_places: bool = False
 
     def action(self, category: str) -> str:
         return self.actions.get(category, "label")

@@ -4,7 +4,11 @@ per category ("[PERSON-1]", "[STED-2]").
 
 Linking: a person's full name, first name, surname and their genitive forms ("Kari Nordmann",
 "Kari", "Nordmanns") belong to one entity when the link is unambiguous. Other categories link
-on the normalised surface form. The registry holds originals, so it is only ever stored
+on the normalised surface form. A name not known in any of these forms joins the one entity
+of its category that it is spelt or sounds like, as ASR varies a name within a recording and
+across a project ("Karinotman", "Kari Nortmann" for "Kari Nordmann"): such a link is recorded
+on the entity for the project leader to review, who undoes or adds links with `split` and
+`merge` (`kodeklar key split|merge`). The registry holds originals, so it is only ever stored
 encrypted (see keyfile.py)."""
 from __future__ import annotations
 
@@ -21,8 +25,24 @@ LABELS = {"PERSON": "PERSON", "PLACE": "STED", "ORGANISATION": "ORG", "FNR": "FÃ
           "PHONE": "TELEFON", "EMAIL": "E-POST", "URL": "NETTADRESSE", "ADDRESS": "ADRESSE",
           "POSTCODE": "POSTNUMMER",
           "AGE": "ALDER", "DATE": "DATO", "OCCUPATION": "YRKE", "DIAGNOSIS": "DIAGNOSE",
+          "COUNTRY": "LAND",
           "NUMBER": "TALL", "OTHER": "ANNET"}
 NUMBERED = ("FNR", "DNR", "HNR", "ORGNR", "ACCOUNT", "PHONE")
+# A name links to an entity spelt this much alike (rapidfuzz ratio, spaces ignored), or one
+# that sounds the same (same `sound` key) and is spelt at least SOUND_MIN_SIMILARITY alike.
+# Short names are left alone: "Kari" and "Karin" are two people as often as one.
+SPELLING_MIN_SIMILARITY = 88.0
+SOUND_MIN_SIMILARITY = 70.0
+FUZZY_MIN_LENGTH = 5
+# Letters Norwegian speech does not tell apart, by sound class (Soundex-like)
+SOUND_CLASSES = {**dict.fromkeys("bp", "p"), **dict.fromkeys("dt", "t"),
+                 **dict.fromkeys("gkcq", "k"), **dict.fromkeys("fvw", "f"),
+                 **dict.fromkeys("szx", "s"), **dict.fromkeys("j", "j")}
+# Spellings of one sound; r before d, t, n, l, s is one retroflex sound in most Norwegian
+# speech ("Nordmann" is said "Nor-mann", heard as "Notman").
+SPELLINGS = (("sch", "sj"), ("skj", "sj"), ("kj", "sj"), ("ch", "k"), ("ck", "k"),
+             ("ph", "f"), ("th", "t"), ("aa", "Ã¥"), ("hj", "j"), ("gj", "j"), ("dt", "t"),
+             ("rd", "d"), ("rt", "t"), ("rn", "n"), ("rl", "l"), ("rs", "s"))
 
 
 def label_name(category: str) -> str:
@@ -39,12 +59,37 @@ def strip_genitive(name: str) -> str:
     return name[:-1] if name.endswith("s") and len(name) > 3 else name
 
 
+def sound(name: str) -> str:
+    """A key equal for names that sound alike: the first letter, then the consonants by
+    sound class, repeats collapsed ("Nordmann", "Nortman" -> "nrtmn")."""
+    word = "".join(name.casefold().split())
+    for a, b in SPELLINGS:
+        word = word.replace(a, b)
+    if not word:
+        return ""
+    key = word[0]
+    for c in word[1:]:
+        code = SOUND_CLASSES.get(c, c if c in "lmnr" else "")
+        if code and not key.endswith(code):
+            key += code
+    return key
+
+
+def similarity(a: str, b: str) -> float:
+    """How alike two names are spelt, 0-100, spaces ignored ("trondgiske", "trond giske")."""
+    from rapidfuzz import fuzz
+
+    return fuzz.ratio(a.replace(" ", ""), b.replace(" ", ""))
+
+
 @dataclass
 class Entity:
     category: str
     names: list[str]                 # normalised surface forms, longest first once linked
     number: int | None = None        # assigned on first use
     surrogate: list[str] = field(default_factory=list)  # realistic replacement, word by word
+    # names joined by likeness rather than form, for review: {"name", "to", "how"}
+    links: list[dict] = field(default_factory=list)
 
     @property
     def label(self) -> str:
@@ -80,15 +125,48 @@ class Pseudonyms:
                  any(n in words for n in e.names)]
         return found[0] if len(found) == 1 else None
 
+    def alike(self, category: str, text: str) -> tuple[Entity, str, str] | None:
+        """The one entity of `category` whose name `text` is spelt or sounds like, with that
+        name and how they are alike; None when there is none or more than one."""
+        name = strip_genitive(normalise(category, text))
+        if category not in NAME_CATEGORIES or len(name.replace(" ", "")) < FUZZY_MIN_LENGTH:
+            return None
+        key = sound(name)
+        best: dict[int, tuple[float, Entity, str, str]] = {}
+        for e in self.entities:
+            if e.category != category:
+                continue
+            forms = e.names + (e.words() if category == "PERSON" else [])
+            for form in forms:
+                if len(form.replace(" ", "")) < FUZZY_MIN_LENGTH:
+                    continue
+                score = similarity(name, form)
+                if score >= SPELLING_MIN_SIMILARITY:
+                    how = f"spelt alike ({score:.0f})"
+                elif score >= SOUND_MIN_SIMILARITY and sound(form) == key:
+                    how = f"sounds alike ({score:.0f})"
+                else:
+                    continue
+                if score > best.get(id(e), (-1.0,))[0]:
+                    best[id(e)] = (score, e, form, how)
+        if len(best) != 1:
+            return None
+        _, entity, form, how = next(iter(best.values()))
+        return entity, form, how
+
     def link(self, category: str, text: str) -> Entity:
         """The entity `text` names, created (unnumbered) when new. A name already known under
         another name category keeps its pseudonym ("Halden" taken once for a person and once
-        for a place is one entity, as first decided)."""
+        for a place is one entity, as first decided). A name only like a known one joins it,
+        and the link is recorded (see `alike`)."""
         name = normalise(category, text)
         entity = self.find(category, text)
         if entity is None and category in NAME_CATEGORIES:
             entity = next((e for e in self.entities if e.category in NAME_CATEGORIES and
                            (name in e.names or strip_genitive(name) in e.names)), None)
+        if entity is None and (found := self.alike(category, text)) is not None:
+            entity, form, how = found
+            entity.links.append({"name": name, "to": form, "how": how})
         if entity is None:
             entity = Entity(category, [name])
             self.entities.append(entity)
@@ -106,6 +184,57 @@ class Pseudonyms:
             entity.number = max(used, default=0) + 1
             entity.surrogate = surrogate_for(entity)
         return entity
+
+    # -- corrections by the project leader
+    def by_label(self, label: str) -> Entity:
+        from kodeklar.transcript import UserError
+
+        wanted = "[" + label.strip().strip("[]").upper() + "]"
+        for e in self.entities:
+            if e.number is not None and e.label == wanted:
+                return e
+        raise UserError(f"no entity {wanted} in the key")
+
+    def merge(self, labels: list[str]) -> Entity:
+        """Join the entities with these pseudonyms into the first: one person, place or
+        organisation. The others' pseudonyms are retired."""
+        from kodeklar.transcript import UserError
+
+        entities = [self.by_label(label) for label in labels]
+        keep, rest = entities[0], entities[1:]
+        if not rest or any(e is keep for e in rest) or len({id(e) for e in rest}) != len(rest):
+            raise UserError("key merge: give two or more different pseudonyms")
+        if any(e.category != keep.category for e in rest):
+            raise UserError("key merge: the pseudonyms are of different categories")
+        for e in rest:
+            for name in e.names:
+                if name not in keep.names:
+                    keep.names.append(name)
+            keep.links += e.links + [{"name": n, "to": keep.names[0], "how": "merged by hand"}
+                                     for n in e.names]
+            self.entities.remove(e)
+        keep.names.sort(key=lambda n: -len(n))
+        return keep
+
+    def split(self, label: str, names: list[str]) -> Entity:
+        """Take these original forms out of an entity into a new one with its own pseudonym:
+        undoes a wrong link."""
+        from kodeklar.transcript import UserError
+
+        entity = self.by_label(label)
+        moved = [normalise(entity.category, n) for n in names]
+        missing = [n for n, m in zip(names, moved) if m not in entity.names]
+        if missing:
+            raise UserError(f"key split: {entity.label} has no form '{missing[0]}' "
+                            f"(see `kodeklar key show`)")
+        if len(set(moved)) == len(entity.names):
+            raise UserError("key split: leave at least one form with the entity")
+        entity.names = [n for n in entity.names if n not in moved]
+        entity.links = [k for k in entity.links if k["name"] not in moved]
+        new = Entity(entity.category, sorted(set(moved), key=lambda n: -len(n)))
+        new.links.append({"name": new.names[0], "to": entity.names[0], "how": "split by hand"})
+        self.entities.append(new)
+        return self.number(new)
 
     # -- replacement text
     def surrogate_text(self, entity: Entity, text: str) -> str:

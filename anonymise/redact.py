@@ -21,7 +21,8 @@ from kodeklar.transcript import Redaction, ReviewItem, Segment, Transcript, Word
 
 REDACTED = "[…]"
 GENERIC = {"PERSON": "en person", "PLACE": "et sted", "ORGANISATION": "en organisasjon",
-           "DATE": "en dato", "OCCUPATION": "et yrke", "DIAGNOSIS": "en diagnose"}
+           "DATE": "en dato", "OCCUPATION": "et yrke", "DIAGNOSIS": "en diagnose",
+           "COUNTRY": "et land"}
 NUMBER_RE = re.compile(r"\d[\d .,:/-]*\d|\d")
 
 
@@ -39,29 +40,37 @@ class Cut:
 
 def make_cut(span: Span, text: str, options: AnonymiseOptions, pseudonyms: Pseudonyms,
              decided_by: str = "rule") -> Cut:
-    """The replacement of one span; a name already in the registry keeps its category."""
+    """The replacement of one span. A name is first linked to its entity, whose category and
+    forms decide the replacement, so that every mention of one entity is replaced alike
+    whatever the action."""
     original = text[span.start:span.end]
     category = span.category
+    entity = pseudonyms.link(category, original) if category in NAME_CATEGORIES else None
+    if entity is not None:
+        category = entity.category
     action = options.action(category)
     if action == "redact":
         new = REDACTED
     elif action == "generalise":
-        new = generalise(category, original)
+        new = generalise(category, entity.names if entity is not None else [original])
     else:
-        entity = pseudonyms.number(pseudonyms.link(category, original))
+        entity = pseudonyms.number(entity or pseudonyms.link(category, original))
         category = entity.category
         new = pseudonyms.surrogate_text(entity, original) if action == "surrogate" \
             else entity.label
     return Cut(span.start, span.end, category, new, span.detector, span.score, decided_by)
 
 
-def generalise(category: str, original: str) -> str:
+def generalise(category: str, forms: list[str]) -> str:
+    """The generalisation of a mention known by these forms (an entity's names)."""
     if category == "PLACE":
-        kommune = gazetteers.kommuner().get(original.lower())
-        if kommune:
-            return f"en kommune i {kommune[1]}"
-        if original.lower() in gazetteers.fylker():
-            return "et fylke"
+        for form in forms:
+            kommune = gazetteers.kommuner().get(form.lower())
+            if kommune:
+                return f"en kommune i {kommune[1]}"
+            if form.lower() in gazetteers.fylker():
+                return "et fylke"
+    original = forms[0]
     if category == "AGE":
         digits = re.search(r"\d+", original)
         if digits:

@@ -20,7 +20,7 @@ from functools import lru_cache
 from anonymise import gazetteers
 from anonymise.options import LANGUAGES, AnonymiseOptions
 from anonymise.span import INDIRECT_CATEGORIES, NAME_CATEGORIES, Span
-from anonymise.tokens import Token
+from anonymise.tokens import Token, tokenise
 
 # When spans overlap, category and explanation come from the most specific detector:
 # validated identifiers and patterns (default) over names.
@@ -94,7 +94,31 @@ def analyze(text: str, options: AnonymiseOptions) -> list[Span]:
     # the model is slow: it runs only where the rules are unsure
     if engines.model is not None and unsure(artifacts.tokens, spans, options.threshold):
         spans += run(engines.model)
-    return resolve(spans)
+    return [r for s in resolve(spans) if (r := refine(text, s, options)) is not None]
+
+
+def refine(text: str, span: Span, options: AnonymiseOptions) -> Span | None:
+    """A name span without the words that never name anyone at its edges ("Hai Kari" ->
+    "Kari"; "Gud" -> nothing), and a country as the options say (COUNTRY or PLACE)."""
+    if span.category not in NAME_CATEGORIES or span.place_start is not None:
+        return span
+    words = [t for t in tokenise(text[span.start:span.end]) if t.is_word]
+    not_names = gazetteers.not_names()
+    while words and words[0].text.lower() in not_names:
+        words.pop(0)
+    while words and words[-1].text.lower() in not_names:
+        words.pop()
+    if not words:
+        return None
+    start, end = span.start + words[0].start, span.start + words[-1].end
+    name = text[start:end].lower()
+    category = span.category
+    if name in gazetteers.countries() or (name.endswith("s") and
+                                          name[:-1] in gazetteers.countries()):
+        category = "PLACE" if options.countries_are_places else "COUNTRY"
+    if (start, end, category) == (span.start, span.end, span.category):
+        return span
+    return Span(start, end, category, span.score, span.detector, span.reason)
 
 
 def unsure(tokens: list[Token], spans: list[Span], threshold: float) -> bool:

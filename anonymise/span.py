@@ -8,8 +8,9 @@ NAME_CATEGORIES = ("PERSON", "PLACE", "ORGANISATION")
 # Direct identifiers: redacted.
 IDENTIFIER_CATEGORIES = ("FNR", "DNR", "HNR", "ORGNR", "ACCOUNT", "PHONE", "EMAIL", "URL",
                          "ADDRESS", "POSTCODE")
-# Indirect identifiers: flagged for review, redacted only when configured.
-INDIRECT_CATEGORIES = ("AGE", "DATE", "OCCUPATION", "DIAGNOSIS")
+# Indirect identifiers: flagged for review, redacted only when configured. A country ("kom
+# fra Syria") is one unless the options make countries places.
+INDIRECT_CATEGORIES = ("AGE", "DATE", "OCCUPATION", "DIAGNOSIS", "COUNTRY")
 # Every category; NUMBER and OTHER come only from a reviewer's decisions.
 CATEGORIES = NAME_CATEGORIES + IDENTIFIER_CATEGORIES + INDIRECT_CATEGORIES + ("NUMBER", "OTHER")
 

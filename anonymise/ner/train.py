@@ -9,8 +9,13 @@ recognizer can decide which to redact.
 
 Whisper output often loses capitals and sentence-final punctuation, so each epoch a share of
 the training sentences is lower-cased and a share loses its final punctuation
-(`--lower-share`, `--nopunct-share`). The run writes the best epoch (mean entity F over the
-four dev views: bokmål/nynorsk, cased/lower-cased) to `--out` and a JSON log next to it.
+(`--lower-share`, `--nopunct-share`). So that the model learns what a name looks like in
+context rather than NorNE's own names, a share of the names is swapped for gazetteer names
+(`--swap-share`) and a share of name words gets a one-letter misspelling (`--typo-share`), as
+ASR makes. The run writes the best epoch (mean entity F over the four views: bokmål/nynorsk,
+cased/lower-cased, of NorNE dev, or of `--holdout` train sentences kept out of training so that
+dev is read only to report) to `--out` and a JSON log next to it. `--init-from` continues
+from an existing model instead of starting afresh.
 """
 from __future__ import annotations
 
@@ -18,6 +23,8 @@ import argparse
 import json
 import random
 import time
+from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 NORNE_DIR = Path("/work/shared/data/norne")
@@ -121,14 +128,81 @@ def to_doc(vocab, tokens, lower: bool = False, drop_final_punct: bool = False):
     return Doc(vocab, words=words, spaces=spaces, ents=[label for _, label, _ in tokens])
 
 
-def train_examples(nlp, sentences, rng: random.Random, lower_share: float, nopunct_share: float):
-    """Fresh augmentation each epoch, so over the run every sentence is seen both ways."""
+@dataclass(frozen=True)
+class Augment:
+    lower: float = 0.0       # share of sentences lower-cased
+    nopunct: float = 0.0     # share of sentences without final punctuation
+    swap: float = 0.0        # share of PER / GPE_LOC names swapped for gazetteer names
+    typo: float = 0.0        # share of name words given a one-letter error
+
+
+@lru_cache(maxsize=1)
+def _swap_pools() -> dict[str, list[str]]:
+    from anonymise import gazetteers
+
+    def single(names) -> list[str]:
+        return sorted(n.title() for n in names if n.isalpha() and len(n) > 1)
+
+    return {"first": single(gazetteers.first_names()), "last": single(gazetteers.surnames()),
+            "place": single(k for k, _ in gazetteers.kommuner().values())}
+
+
+def _typo(word: str, rng: random.Random) -> str:
+    """One deleted, doubled, replaced or swapped letter, as a misheard name is spelt."""
+    if len(word) < 4 or not word.isalpha():
+        return word
+    i = rng.randrange(1, len(word) - 1)
+    kind = rng.randrange(4)
+    if kind == 0:
+        return word[:i] + word[i + 1:]
+    if kind == 1:
+        return word[:i] + word[i] + word[i:]
+    if kind == 2:
+        return word[:i] + rng.choice("aeiouylnrstkdmgh") + word[i + 1:]
+    return word[:i] + word[i + 1] + word[i] + word[i + 2:]
+
+
+def augment_names(tokens, rng: random.Random, swap: float, typo: float):
+    """The sentence with names swapped and misspelt; labels unchanged (one word per word)."""
+    pools = _swap_pools()
+    out = list(tokens)
+    i = 0
+    while i < len(out):
+        label = out[i][1]
+        if not label.startswith("B-"):
+            i += 1
+            continue
+        kind = label[2:]
+        j = i + 1
+        while j < len(out) and out[j][1] == f"I-{kind}":
+            j += 1
+        if rng.random() < swap and kind in ("PER", "GPE_LOC") and \
+                all(w.isalpha() for w, _, _ in out[i:j]):
+            if kind == "PER":
+                names = [rng.choice(pools["first"]) for _ in range(j - i - 1)] + \
+                    [rng.choice(pools["last"] if j - i > 1 else pools["first"] + pools["last"])]
+            else:
+                names = [rng.choice(pools["place"])] if j - i == 1 else \
+                    [w for w, _, _ in out[i:j]]
+            out[i:j] = [(n, lab, sp) for n, (_, lab, sp) in zip(names, out[i:j])]
+        for k in range(i, j):
+            if rng.random() < typo:
+                w, lab, sp = out[k]
+                out[k] = (_typo(w, rng), lab, sp)
+        i = j
+    return out
+
+
+def train_examples(nlp, sentences, rng: random.Random, aug: Augment):
+    """Fresh augmentation each epoch, so over the run every sentence is seen several ways."""
     from spacy.training import Example
 
     examples = []
     for tokens in sentences:
-        ref = to_doc(nlp.vocab, tokens, lower=rng.random() < lower_share,
-                     drop_final_punct=rng.random() < nopunct_share)
+        if aug.swap or aug.typo:
+            tokens = augment_names(tokens, rng, aug.swap, aug.typo)
+        ref = to_doc(nlp.vocab, tokens, lower=rng.random() < aug.lower,
+                     drop_final_punct=rng.random() < aug.nopunct)
         examples.append(Example(ref.copy(), ref))
     return examples
 
@@ -173,6 +247,12 @@ def main(argv: list[str] | None = None) -> None:
                     help="wall-clock budget; no epoch is started that would likely overrun it")
     ap.add_argument("--lower-share", type=float, default=0.3)
     ap.add_argument("--nopunct-share", type=float, default=0.2)
+    ap.add_argument("--swap-share", type=float, default=0.0)
+    ap.add_argument("--typo-share", type=float, default=0.0)
+    ap.add_argument("--holdout", type=int, default=0,
+                    help="choose the epoch on N train sentences kept out, not on dev")
+    ap.add_argument("--init-from", type=Path, default=None,
+                    help="continue training this model instead of a fresh one")
     ap.add_argument("--dropout", type=float, default=0.1)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--limit", type=int, default=0, help="use only N training sentences (smoke test)")
@@ -183,23 +263,38 @@ def main(argv: list[str] | None = None) -> None:
 
     fix_random_seed(args.seed)
     rng = random.Random(args.seed)
-    config = load_config_from_str(CONFIG)
-    nlp = spacy.util.load_model_from_config(config, auto_fill=True, validate=True)
+    if args.init_from:
+        nlp = spacy.load(args.init_from)
+    else:
+        nlp = spacy.util.load_model_from_config(load_config_from_str(CONFIG), auto_fill=True,
+                                                validate=True)
 
-    train = [s for name in TRAIN_FILES for s in read_conll(args.data / name)]
+    by_lang = {lang: read_conll(args.data / name) for lang, name in zip(DEV_FILES, TRAIN_FILES)}
+    held: dict[str, list] = {}
+    if args.holdout:
+        for lang, sentences in by_lang.items():
+            random.Random(args.seed).shuffle(sentences)
+            n = args.holdout * len(sentences) // sum(map(len, by_lang.values()))
+            held[lang], by_lang[lang] = sentences[:n], sentences[n:]
+    else:
+        held = {lang: read_conll(args.data / name) for lang, name in DEV_FILES.items()}
+    train = [s for sentences in by_lang.values() for s in sentences]
     if args.limit:
         rng.shuffle(train)
         train = train[: args.limit]
     dev = {}
-    for lang, name in DEV_FILES.items():
-        sentences = read_conll(args.data / name)
+    for lang, sentences in held.items():
         dev[lang] = dev_examples(nlp, sentences, lower=False)
         dev[f"{lang}-lower"] = dev_examples(nlp, sentences, lower=True)
     n_words = sum(len(s) for s in train)
     print(f"train: {len(train)} sentences, {n_words} words; dev views: {list(dev)}", flush=True)
 
-    # All sentences, so that rare labels (MISC has a dozen) are registered too.
-    optimizer = nlp.initialize(lambda: train_examples(nlp, train, rng, 0.0, 0.0))
+    aug = Augment(args.lower_share, args.nopunct_share, args.swap_share, args.typo_share)
+    if args.init_from:
+        optimizer = nlp.resume_training()
+    else:
+        # All sentences, so that rare labels (MISC has a dozen) are registered too.
+        optimizer = nlp.initialize(lambda: train_examples(nlp, train, rng, Augment()))
     args.out.mkdir(parents=True, exist_ok=True)
     log_path = args.out.parent / f"{args.out.name}.train-log.json"
     log = {"args": {k: str(v) for k, v in vars(args).items()}, "epochs": []}
@@ -209,7 +304,7 @@ def main(argv: list[str] | None = None) -> None:
     started = time.monotonic()
     for epoch in range(1, args.epochs + 1):
         t0 = time.monotonic()
-        examples = train_examples(nlp, train, rng, args.lower_share, args.nopunct_share)
+        examples = train_examples(nlp, train, rng, aug)
         rng.shuffle(examples)
         losses: dict[str, float] = {}
         for batch in minibatch(examples, size=batch_sizes):

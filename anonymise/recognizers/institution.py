@@ -22,15 +22,19 @@ SERVICE_AFTER = (r"kommune|bydel|legevakt|sykehjem|sjukeheim|dps|hf|sykehus|sjuk
                  r"universitetssykehus|behandlingssenter|rusklinikk|helsestasjon|barnevern|"
                  r"barneverntjeneste|barnevernstjeneste|fengsel|helseforetak|bup")
 WORD = r"[^\W\d_][\w-]*"
-BEFORE_RE = re.compile(rf"\b(?i:{SERVICE_BEFORE})(?:\s+(?:i|på))?\s+(?P<place>{WORD})"
-                       rf"(?:\s+HF\b)?")
+# "DPS Nordre Østfold", "Helse Sør-Øst"
+DIRECTIONS = r"nordre|søndre|vestre|østre|indre|ytre|øvre|nedre|midtre|nord|sør|vest|øst"
+BEFORE_RE = re.compile(rf"\b(?i:{SERVICE_BEFORE})(?:\s+(?:i|på))?\s+"
+                       rf"(?P<place>(?:(?i:{DIRECTIONS})\s+)?{WORD})(?:\s+HF\b)?")
 AFTER_RE = re.compile(rf"(?P<place>{WORD}(?:\s+[A-ZÆØÅ][\w-]*)?)\s+(?i:{SERVICE_AFTER})\b")
 # a service word anywhere: most sentences have none and skip both patterns
 ANY_SERVICE_RE = re.compile(rf"\b(?i:{SERVICE_BEFORE}|{SERVICE_AFTER})\b")
 
 
 def _is_place(words: str) -> bool:
-    first = words.split()[0]
+    parts = words.split()
+    first = parts[-1] if len(parts) > 1 and re.fullmatch(DIRECTIONS, parts[0].lower()) \
+        else parts[0]
     if gazetteers.is_place(words) or gazetteers.is_place(first):
         return True
     if not first[:1].isupper():

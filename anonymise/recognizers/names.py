@@ -20,7 +20,7 @@ NOT_NAMES = ABBREVIATIONS - {"st"}
 # Endings of titles and occupations that open a sentence before a name.
 TITLE_ENDINGS = ("sjef", "leder", "leiar", "kirurg", "lege", "person", "diakon", "ist", "ør",
                  "ar", "er", "eren", "aren", "ant", "mann", "kvinne", "inne", "prest", "minister",
-                 "direktør", "rådgiver", "rådgjevar", "felle")
+                 "direktør", "rådgiver", "rådgjevar", "felle", "anten", "enten")
 # Spoken fillers that open many transcript sentences.
 FILLERS = frozenset({"eh", "ehm", "eeh", "øh", "øhm", "æh", "hm", "hmm", "mm", "mhm", "mmm",
                      "ja", "jo", "nei", "neida", "jada", "ok", "okei", "åh", "aha", "huff",
@@ -49,7 +49,7 @@ ORG_SUFFIXES = ("kommune", "tingrett", "lagmannsrett", "byrett", "herredsrett", 
 ORG_HEADS = ("stiftelsen", "senteret", "klinikken", "sykehuset", "sjukehuset", "forbundet",
              "foreningen", "instituttet", "direktoratet", "departementet", "tjenesten",
              "tenesta", "skolen", "skulen", "kirken", "kyrkja", "banken", "rådet", "partiet",
-             "kontoret", "fengselet", "universitetet", "høgskolen", "høgskulen")
+             "kontoret", "fengselet", "universitetet", "høgskolen", "høgskulen", "tinget")
 PLACE_SUFFIXES = ("gate", "gata", "vei", "veien", "veg", "vegen", "plass", "torg", "sentrum",
                   "tinghus", "rådhus", "stasjon", "havn", "bru", "fjord", "fjell")
 PLACE_PREPOSITIONS = frozenset({"i", "på", "fra", "frå", "til", "mot", "ved", "nær",
@@ -65,6 +65,13 @@ ARTICLES = frozenset({"den", "det"})
 # A word seen this often in lower case in NorNE train is a common word as well as a name.
 AMBIGUOUS_LOWER_COUNT = 10
 NAME_CUES = frozenset({"heter", "het", "heiter", "kalt", "kalla", "navn", "namn"})
+# A lower-case gazetteer name mostly capitalised in running text is a person after these
+# ("hos kari") and a place after a place preposition ("fra moss").
+PERSON_CUES = NAME_CUES | {"hos", "med", "til", "og"}
+# Run-together names ("karinordmann"): both parts at least this long, so that chance splits
+# of ordinary words ("ola" + "...") are rare.
+RUN_TOGETHER_MIN_PART = 3
+RUN_TOGETHER_MIN_LENGTH = 8
 
 
 def _bare(word: str) -> str:
@@ -89,6 +96,35 @@ def _is_derived(word: str) -> bool:
 
 def _first_name(word: str) -> bool:
     return word.lower() in gazetteers.first_names()
+
+
+def _run_together(word: str) -> bool:
+    """A first name and a surname (or two first names) written as one word."""
+    if len(word) < RUN_TOGETHER_MIN_LENGTH:
+        return False
+    firsts, lasts = gazetteers.first_names(), gazetteers.surnames()
+    return any(word[:k] in firsts and (word[k:] in lasts or word[k:] in firsts)
+               for k in range(RUN_TOGETHER_MIN_PART, len(word) - RUN_TOGETHER_MIN_PART + 1))
+
+
+def _named_institution(word: str) -> bool:
+    """"borgestadklinikken": an institution head after a place or an unknown word, not after
+    a common one ("legeklinikken")."""
+    head = next((h for h in ORG_HEADS if word.endswith(h)), None)
+    if head is None:
+        return False
+    prefix = word[:-len(head)].rstrip("-")
+    if len(prefix) < 3:
+        return False
+    return gazetteers.is_place(prefix) or (
+        prefix not in gazetteers.word_case() and not gazetteers.looks_common(prefix))
+
+
+def _person_name(words: list[str]) -> bool:
+    """Named like a person and not like a place: after "ved Hansen" or "til Kari" a person."""
+    last = _genitive_base(words[-1])
+    return words[0] in gazetteers.first_names() or \
+        (last in gazetteers.surnames() and not gazetteers.is_place(last))
 
 
 def _institution_like(word: str) -> bool:
@@ -154,6 +190,10 @@ class NameRecognizer(SpanRecognizer):
             return (0.6, "lower case; nearly always capitalised in running text")
         known = _known(word)
         if known is None:
+            if lower == cap == 0 and _run_together(low):
+                return (0.55, "lower case; a first name and a surname run together")
+            if lower == 0 and _named_institution(low):
+                return (0.55, "lower case; an institution named after a place")
             return None
         prev = tokens[i - 1].text.lower() if i > 0 else ""
         if gazetteers.lower_case_count(known) == 0 == gazetteers.lower_case_count(low) \
@@ -164,10 +204,21 @@ class NameRecognizer(SpanRecognizer):
             nxt.text.lower() not in gazetteers.first_names()
         if prev in NAME_CUES or surname_next:
             return (0.55, "lower case; a name by context")
+        likelihood = gazetteers.name_likelihood(known)
+        mostly_name = likelihood is None or likelihood >= 0.5
+        if mostly_name and ((prev in PLACE_PREPOSITIONS and gazetteers.is_place(known)) or
+                            (prev in PERSON_CUES and gazetteers.is_person_name(known))):
+            return (0.55, "lower case; a name by context")
         return None
 
     def find(self, text: str, tokens: list[Token]) -> list[Span]:
         evidence = [self.evidence(tokens, i) for i in range(len(tokens))]
+        # "hans petter lunde": a lower-case first name before a name, right to left
+        for i in range(len(tokens) - 2, -1, -1):
+            if evidence[i] is None and evidence[i + 1] is not None and \
+                    tokens[i].text.islower() and _first_name(tokens[i].text) and \
+                    gazetteers.is_person_name(tokens[i + 1].text):
+                evidence[i] = (0.55, "lower case; a first name before a name")
         spans = []
         i = 0
         while i < len(tokens):
@@ -236,7 +287,7 @@ class NameRecognizer(SpanRecognizer):
             category = "ORGANISATION"
         elif any(w.endswith(PLACE_SUFFIXES) for w in words[1:]) or \
                 all(gazetteers.is_place(w) for w in words) or \
-                (prev in PLACE_PREPOSITIONS and words[0] not in gazetteers.first_names()):
+                (prev in PLACE_PREPOSITIONS and not _person_name(words)):
             category = "PLACE"
         else:
             category = "PERSON"

@@ -51,7 +51,12 @@ class NerRecognizer(SpanRecognizer):
     entities = ("PERSON", "PLACE", "ORGANISATION")
 
     def find(self, text: str, tokens: list[Token]) -> list[Span]:
-        return self.spans(model()(text))
+        spans = self.spans(model()(text))
+        if any(t.capitalised and not t.initial for t in tokens if t.is_word):
+            # text with capitals names with capitals: a lower-case "name" there is a word
+            # the model does not know ("längre")
+            spans = [s for s in spans if any(c.isupper() for c in text[s.start:s.end])]
+        return spans
 
     def spans(self, doc) -> list[Span]:
         return [Span(e.start_char, e.end_char, LABELS[e.label_], self.score, self.name,
