@@ -27,7 +27,7 @@ import numpy as np  # noqa: E402
 from transcribe.audio import decode  # noqa: E402
 from transcribe.diarize import DiarizeOptions, diarize, embedded  # noqa: E402
 
-_WINDOW_STARTS = embedded._window_starts
+_WINDOW_STARTS = embedded.window_starts
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "diarization"
 
@@ -84,7 +84,7 @@ def main() -> None:
     ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                     help="a DiarizeOptions field, e.g. cluster_threshold=0.4")
     ap.add_argument("--offsets", default="0", metavar="MS[,MS...]",
-                    help="shift the embedded backend's windows by each of these milliseconds "
+                    help="shift the embedded backend's segmentation windows by each of these milliseconds "
                          "in turn and report each result and their mean")
     args = ap.parse_args()
     fields = DiarizeOptions.__dataclass_fields__
@@ -103,10 +103,10 @@ def main() -> None:
                    f"{parts['missed detection'] / total:.3f} | {parts['false alarm'] / total:.3f} | "
                    f"{parts['confusion'] / total:.3f}")
         counts_right = sum(r[1] == r[2] for r in rows)
-        held_out = [r for uri, r in collared.results_ if not uri.startswith("trn")]
-        held_out_der = (sum(r["missed detection"] + r["false alarm"] + r["confusion"] for r in held_out)
-                        / sum(r["total"] for r in held_out))
-        summary.append((offset, abs(collared), abs(strict), held_out_der, counts_right, overall))
+        train_der, held_out_der = (_der([r for uri, r in collared.results_
+                                         if uri.startswith("trn") == train]) for train in (True, False))
+        summary.append((offset, abs(collared), abs(strict), train_der, held_out_der, counts_right,
+                        overall))
         if i == 0:
             print(f"window offset {offset} ms\n")
             print("| clip | speakers ref | found | DER 0.25 | DER 0 | missed | false alarm | confusion |")
@@ -120,13 +120,19 @@ def main() -> None:
                   f"time: DER {floor:.3f} (collar 0.25)")
     if len(summary) > 1:
         print("\n| window offset, ms | DER 0.25 | DER 0 | missed | false alarm | confusion "
-              "| sample + dev, DER 0.25 | counts right |")
-        print("|---|---|---|---|---|---|---|---|")
-        for offset, _, _, held_out_der, counts_right, overall in summary:
-            print(f"| {offset} | {overall} | {held_out_der:.3f} | {counts_right}/{len(rows)} |")
-        mean = np.mean([s[1:5] for s in summary], axis=0)
+              "| trn (tuned on), DER 0.25 | sample + dev (held out), DER 0.25 | counts right |")
+        print("|---|---|---|---|---|---|---|---|---|")
+        for offset, _, _, train_der, held_out_der, counts_right, overall in summary:
+            print(f"| {offset} | {overall} | {train_der:.3f} | {held_out_der:.3f} "
+                  f"| {counts_right}/{len(rows)} |")
+        mean = np.mean([s[1:6] for s in summary], axis=0)
         print(f"| **mean** | **{mean[0]:.3f}** | **{mean[1]:.3f}** | | | | **{mean[2]:.3f}** "
-              f"| {mean[3]:.1f} |")
+              f"| **{mean[3]:.3f}** | {mean[4]:.1f} |")
+
+
+def _der(results) -> float:
+    return (sum(r["missed detection"] + r["false alarm"] + r["confusion"] for r in results)
+            / sum(r["total"] for r in results))
 
 
 def one_speaker_at_a_time(reference, step: float = 0.01):
@@ -157,14 +163,16 @@ def one_speaker_at_a_time(reference, step: float = 0.01):
 
 
 def _shift_windows(ms: int) -> None:
-    from transcribe.diarize import embedded
+    """Every segmentation window starts `ms` later (the first one still at 0)."""
+    from transcribe.diarize import segmentation
 
-    shift = int(round(ms / 1000 / embedded.FRAME))
+    shift = int(round(ms / 1000 * segmentation.SAMPLE_RATE / segmentation.FRAME))
 
-    def shifted(mask, width, step):
-        return np.clip(_WINDOW_STARTS(mask, width, step) + shift, 0, max(len(mask) - width, 0))
+    def shifted(n_samples, step):
+        starts = _WINDOW_STARTS(n_samples, step)
+        return np.unique(np.concatenate([[0], np.minimum(starts + shift, starts[-1])]))
 
-    embedded._window_starts = shifted
+    embedded.window_starts = shifted
 
 
 if __name__ == "__main__":
