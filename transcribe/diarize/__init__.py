@@ -34,7 +34,6 @@ class DiarizeOptions:
     onset: float = 0.5                # segmentation probability counted as talking
     window: float = 1.6               # seconds per voice embedding (the encoder's training length)
     step: float = 0.4                 # seconds between voice embeddings
-    purity: float = 0.8               # share of an embedding's span the speaker must hold alone
     min_voice: float = 0.5            # seconds a local speaker must talk to be given a voice
     cluster_threshold: float = 0.3    # cosine distance cutting the speaker tree
     min_speaker_share: float = 0.1    # smaller clusters are noise, not a person
