@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 
-from kodeklar.exporters import turns
+from kodeklar.exporters import overlap_note, turns
 from kodeklar.timefmt import clock
 from kodeklar.transcript import Transcript
 
@@ -37,7 +37,7 @@ def render(transcript: Transcript, media: str | None = None) -> bytes:
         p.add_run(value)
     for t in ts:
         p = doc.add_paragraph()
-        p.add_run(f"[{clock(t.start)}] {t.speaker}:").bold = True
+        p.add_run(f"[{clock(t.start)}] {t.speaker}{overlap_note(t)}:").bold = True
         p.add_run(f" {t.text}")
     buf = io.BytesIO()
     doc.save(buf)
