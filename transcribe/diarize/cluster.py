@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-MAX_POINTS = 2000  # average-linkage AHC is quadratic: longer recordings build the tree on a sample
+MAX_POINTS = 2000  # AHC is quadratic: longer recordings build the tree on a sample
 
 
 def _sample(x: np.ndarray) -> np.ndarray:
@@ -21,7 +21,7 @@ def centroids(x: np.ndarray, speakers: int | None, min_speakers: int, max_speake
               threshold: float, min_share: float) -> np.ndarray:
     """(K, dim) unit speaker centroids of unit embeddings `x` (one per local speaker).
 
-    Average-linkage agglomerative clustering on cosine distance, cut at `threshold`
+    Complete-linkage agglomerative clustering on cosine distance, cut at `threshold`
     unless `speakers` is given, with the count held within [min_speakers, max_speakers].
     Clusters holding under `min_share` of the embeddings are outliers (a cough, a chair,
     crosstalk), not people: they are folded into their nearest cluster while the count
@@ -32,11 +32,13 @@ def centroids(x: np.ndarray, speakers: int | None, min_speakers: int, max_speake
     points = _sample(x) if len(x) > MAX_POINTS else x
     if len(points) < 2:
         return _normalised_means(x, np.zeros(len(x), dtype=int))
-    tree = linkage(points, method="average", metric="cosine")
+    # complete linkage: two groups are one voice only if all their embeddings are close,
+    # so a far-field voice is not chained into a near one through the windows between
+    tree = linkage(points, method="complete", metric="cosine")
     low, high = (speakers, speakers) if speakers else (min_speakers, max_speakers)
     labels = fcluster(tree, t=threshold, criterion="distance")
     count = len(np.unique(labels))
-    forced = not low <= count <= high
+    forced = speakers is not None or not low <= count <= high
     if forced:
         labels = fcluster(tree, t=min(max(count, low), high), criterion="maxclust")
     means = _normalised_means(points, labels)
@@ -50,8 +52,8 @@ def centroids(x: np.ndarray, speakers: int | None, min_speakers: int, max_speake
 
 
 def _refine(points: np.ndarray, k: int, restarts: int = 10) -> np.ndarray:
-    """A count forced on the tree (a hint) cuts it where it would not cut itself, often
-    splitting off a handful of odd embeddings instead of a voice that then wins no
+    """A count given or forced by the limits cuts the tree where it would not cut itself,
+    often splitting off a handful of odd embeddings instead of a voice that then wins no
     frames; k-means with that count divides the voices so all k are heard. The best of
     `restarts` seeded k-means++ runs, as scikit-learn does; SciPy's k-means is used because
     importing scikit-learn alone took 1.6 s."""

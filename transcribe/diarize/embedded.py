@@ -43,8 +43,8 @@ def _voices(audio, starts, active, options) -> tuple[np.ndarray, np.ndarray]:
     """One GE2E embedding per (window, local speaker) who talks for `min_voice` seconds:
     the encoder hears only the mel frames where that speaker talks alone (overlap and
     other voices would blur the voice), or where they talk at all if they are never alone
-    long enough; the frames are cut into 1.6 s partials, half overlapping, whose embeddings
-    are averaged as resemblyzer does for an utterance. Returns the unit embeddings and
+    long enough; the frames are cut into 1.6 s partials whose embeddings are averaged, as
+    resemblyzer does for an utterance. Returns the unit embeddings and
     their (window, local speaker) pairs."""
     mel = features.mel_spectrogram(features.normalize_volume(audio))
     width = int(round(options.window / MEL))

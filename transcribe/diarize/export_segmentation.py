@@ -24,7 +24,8 @@ from pathlib import Path
 import numpy as np
 
 ONNX_PATH = Path(__file__).with_name("segmentation.onnx")
-WHEEL = Path(__file__).resolve().parents[2] / ".cache" / "whisperx" / "whisperx-3.8.6-py3-none-any.whl"
+WHEEL = (Path(__file__).resolve().parents[2] / ".cache" / "whisperx"
+         / "whisperx-3.8.6-py3-none-any.whl")
 CHECKPOINT = "whisperx/assets/pytorch_model.bin"
 TOLERANCE = 1e-4  # outputs are probabilities; float32 LSTM reorderings differ by ~1e-6
 SAMPLE_RATE = 16000
@@ -116,7 +117,8 @@ def build(sd: dict):
                "wav_norm.bias": "sincnet.wav_norm1d.bias",
                "convs.0.weight": "sincnet.conv1d.1.weight", "convs.0.bias": "sincnet.conv1d.1.bias",
                "convs.1.weight": "sincnet.conv1d.2.weight", "convs.1.bias": "sincnet.conv1d.2.bias"}
-    renamed |= {f"norms.{i}.{p}": f"sincnet.norm1d.{i}.{p}" for i in range(3) for p in ("weight", "bias")}
+    renamed |= {f"norms.{i}.{p}": f"sincnet.norm1d.{i}.{p}"
+                for i in range(3) for p in ("weight", "bias")}
     model = PyanNet()
     own = model.state_dict()
     for name in own:
