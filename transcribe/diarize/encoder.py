@@ -2,23 +2,18 @@
 `export_encoder.py` and run on onnxruntime."""
 from __future__ import annotations
 
-import functools
 from pathlib import Path
 
 import numpy as np
+
+from . import runtime
 
 ONNX_PATH = Path(__file__).with_name("speaker_encoder.onnx")
 BATCH = 64  # windows per run: bounds memory on long recordings
 
 
-@functools.lru_cache(maxsize=1)
 def _session():
-    import onnxruntime
-
-    opts = onnxruntime.SessionOptions()
-    opts.log_severity_level = 3
-    return onnxruntime.InferenceSession(str(ONNX_PATH), sess_options=opts,
-                                        providers=["CPUExecutionProvider"])
+    return runtime.session(ONNX_PATH)
 
 
 def embed_partials(utterances: list[np.ndarray], width: int, hop: int):

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import numpy as np
 
+from . import runtime
+
 ONNX_PATH = Path(__file__).with_name("segmentation.onnx")
 SAMPLE_RATE = 16000
 WINDOW = 5 * SAMPLE_RATE   # samples per window: the model's training length
@@ -17,14 +19,8 @@ LOCAL = 3                  # local speakers per window
 BATCH = 32                 # windows per run: bounds memory on long recordings
 
 
-@functools.lru_cache(maxsize=1)
 def _session():
-    import onnxruntime
-
-    opts = onnxruntime.SessionOptions()
-    opts.log_severity_level = 3
-    return onnxruntime.InferenceSession(str(ONNX_PATH), sess_options=opts,
-                                        providers=["CPUExecutionProvider"])
+    return runtime.session(ONNX_PATH)
 
 
 @functools.lru_cache(maxsize=1)
