@@ -12,6 +12,7 @@ from .turns import Turn, bridge_and_prune, runs
 
 MEL = features.HOP / features.SAMPLE_RATE  # seconds per mel frame
 SEG = segmentation.FRAME / segmentation.SAMPLE_RATE  # seconds per segmentation frame
+UTTERANCES = 256  # local speakers' mel sequences held before they are embedded
 
 
 def window_starts(n_samples: int, step: int) -> np.ndarray:
@@ -45,7 +46,8 @@ def _voices(audio, starts, active, options) -> tuple[np.ndarray, np.ndarray]:
     other voices would blur the voice), or where they talk at all if they are never alone
     long enough; the frames are cut into 1.6 s partials whose embeddings are averaged, as
     resemblyzer does for an utterance. Returns the unit embeddings and
-    their (window, local speaker) pairs."""
+    their (window, local speaker) pairs. Utterances are embedded a few hundred at a time:
+    held all at once, a long recording's would take gigabytes."""
     mel = features.mel_spectrogram(features.normalize_volume(audio))
     width = int(round(options.window / MEL))
     hop = max(1, int(round(options.step / MEL)))
@@ -55,7 +57,15 @@ def _voices(audio, starts, active, options) -> tuple[np.ndarray, np.ndarray]:
     seg_of_mel = np.minimum((np.arange(per_window) * MEL / SEG).astype(int), fpw - 1)
     alone = active & (active.sum(axis=2, keepdims=True) == 1)
     enough = options.min_voice / SEG
-    pieces, owners = [], []
+    pieces, owners, voices = [], [], []
+
+    def embed_pieces():
+        x, which = encoder.embed_partials(pieces, width, hop)
+        summed = np.zeros((len(pieces), x.shape[1]))
+        np.add.at(summed, which, x)
+        voices.append(summed / np.linalg.norm(summed, axis=1, keepdims=True))
+        pieces.clear()
+
     for w, s in enumerate(starts):
         first = int(round(s * SEG / MEL))
         for k in np.flatnonzero(active[w].sum(axis=0) >= enough):
@@ -69,12 +79,13 @@ def _voices(audio, starts, active, options) -> tuple[np.ndarray, np.ndarray]:
                 heard = np.pad(heard, ((0, width - len(heard)), (0, 0)))
             pieces.append(heard)
             owners.append((w, k))
-    if not pieces:
+            if len(pieces) == UTTERANCES:
+                embed_pieces()
+    if pieces:
+        embed_pieces()
+    if not voices:
         return np.zeros((0, 256), np.float32), np.zeros((0, 2), int)
-    x, which = encoder.embed_partials(pieces, width, hop)
-    voices = np.zeros((len(pieces), x.shape[1]))
-    np.add.at(voices, which, x)
-    return voices / np.linalg.norm(voices, axis=1, keepdims=True), np.array(owners)
+    return np.concatenate(voices), np.array(owners)
 
 
 def _assign(voices, owners, means, n_windows) -> np.ndarray:
