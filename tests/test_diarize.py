@@ -76,8 +76,8 @@ def test_der_on_sample_wav_with_the_count():
 
 
 @needs_data
-@pytest.mark.xfail(strict=True, reason="open (issue #10 item 4): on the 8 kHz copy the GE2E voices "
-                   "of the two people merge; DER 0.36 against 0.02 wideband (bench/RESULTS.md)")
+@pytest.mark.xfail(strict=True, reason="open (issue #10 item 4): on the 8 kHz copy the two voices "
+                   "merge in GE2E; DER 0.36 against 0.02 wideband (bench/RESULTS.md)")
 def test_telephone_copy_scores_within_a_tenth_of_wideband():
     """sample.wav band-limited to 300-3400 Hz and sent through 8 kHz, as a phone line does."""
     from scipy.signal import butter, resample_poly, sosfiltfilt
