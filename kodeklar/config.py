@@ -37,6 +37,23 @@ class OutputOptions:
     key_file: str = ""           # default: OUT/private/key.kodeklar
 
 
+@dataclass
+class RecordingOptions:
+    """Settings for one recording of a batch, a `[recordings."NAME"]` table where NAME is
+    the input file's name without its extension: an interview and a focus group differ in
+    their count of speakers and their roles. They replace the [diarise] count and [run]
+    roles, and the command line's, for that recording only."""
+    speakers: int | None = None
+    min_speakers: int | None = None
+    max_speakers: int | None = None
+    roles: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Recordings:
+    by_name: dict[str, RecordingOptions] = field(default_factory=dict)
+
+
 def _sections() -> dict[str, type]:
     # imported here: each dataclass lives with the stage it configures
     from anonymise.options import AnonymiseOptions
@@ -44,7 +61,7 @@ def _sections() -> dict[str, type]:
     from transcribe.options import TranscribeOptions
 
     return {"run": RunOptions, "transcribe": TranscribeOptions, "diarise": DiarizeOptions,
-            "anonymise": AnonymiseOptions, "output": OutputOptions}
+            "anonymise": AnonymiseOptions, "output": OutputOptions, "recordings": Recordings}
 
 
 @dataclass
@@ -66,6 +83,8 @@ class Config:
         d = self.as_dict()
         d["anonymise"]["known_names"] = len(d["anonymise"]["known_names"])
         d["transcribe"]["glossary"] = len(d["transcribe"]["glossary"])
+        # recording names are file names, which often name the informant
+        d["recordings"] = {"by_name": len(d["recordings"]["by_name"])}
         return d
 
 
@@ -130,8 +149,39 @@ def merge(config: Config, data: dict, source: str) -> Config:
                             f"(known: {', '.join(sections)})")
         if not isinstance(table, dict):
             raise UserError(f"config {source}: [{name}] must be a table")
-        updated[name] = _apply(sections[name], updated[name], table, f"config {source} [{name}]")
+        if name == "recordings":
+            updated[name] = _recordings(updated[name], table, source)
+        else:
+            updated[name] = _apply(sections[name], updated[name], table, f"config {source} [{name}]")
     return Config(updated)
+
+
+def _recordings(current: Recordings, table: dict, source: str) -> Recordings:
+    by_name = dict(current.by_name)
+    for name, settings in table.items():
+        where = f'config {source} [recordings."{name}"]'
+        if not isinstance(settings, dict):
+            raise UserError(f"{where} must be a table")
+        by_name[name] = _apply(RecordingOptions, RecordingOptions(), settings, where)
+    return Recordings(by_name)
+
+
+def for_recording(config: Config, stem: str) -> Config:
+    """The configuration for the recording whose file name without extension is `stem`."""
+    own = config.recordings.by_name.get(stem)
+    if own is None:
+        return config
+    sections = dict(config.sections)
+    counts = (own.speakers, own.min_speakers, own.max_speakers)
+    if any(v is not None for v in counts):
+        default = type(config.diarise)()
+        sections["diarise"] = dataclasses.replace(
+            config.diarise, speakers=own.speakers,
+            min_speakers=default.min_speakers if own.min_speakers is None else own.min_speakers,
+            max_speakers=default.max_speakers if own.max_speakers is None else own.max_speakers)
+    if own.roles:
+        sections["run"] = dataclasses.replace(config.run, roles=dict(own.roles))
+    return Config(sections)
 
 
 def load_config(path: str | Path | None = None) -> Config:

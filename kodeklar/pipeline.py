@@ -85,8 +85,7 @@ def _decisions_for(settings: Settings, name: str) -> list:
     return [d for d in settings.decisions if d.applies_to(name)]
 
 
-def final_key(settings: Settings, sha256: str) -> str:
-    c = settings.config
+def final_key(settings: Settings, sha256: str, c) -> str:
     return stage_key(TOOL, sha256, settings.model.sha256 if settings.model else "",
                      c.as_dict(), settings.stages, settings.decisions_sha256)
 
@@ -97,13 +96,14 @@ def process(path: Path, name: str, settings: Settings, entry: dict,
     """Run one recording through every stage. Raises UserError with one clean line.
     `on_progress` gets the work done so far, in the unit of `work()`.
     `on_start` is called once the recording is known to need work (to save the manifest)."""
+    from kodeklar.config import for_recording
     from transcribe import asr, audio, models, pieces
 
-    c = settings.config
+    c = for_recording(settings.config, path.stem)
     result = Result(name=name)
     t0 = time.perf_counter()
     sha = models.sha256_file(path)
-    done_key = final_key(settings, sha)
+    done_key = final_key(settings, sha, c)
     if entry.get("status") == "done" and entry.get("key") == done_key and \
             all((settings.out / p).is_file() for p in entry.get("outputs", [])):
         counts = entry.get("counts", {})

@@ -63,6 +63,14 @@ class Speaker:
 
 
 @dataclass
+class SpeakerTurn:
+    """Who speaks when, as the diariser heard it; turns of two speakers may overlap."""
+    start: float
+    end: float
+    speaker: str
+
+
+@dataclass
 class Redaction:
     id: str
     segment: int
@@ -129,6 +137,7 @@ class Transcript:
     language: str
     segments: list[Segment] = field(default_factory=list)
     speakers: list[Speaker] = field(default_factory=list)
+    turns: list[SpeakerTurn] = field(default_factory=list)
     redactions: list[Redaction] = field(default_factory=list)
     review: list[ReviewItem] = field(default_factory=list)
     # speech the recogniser left without words even on a second try: listen to these
@@ -161,6 +170,7 @@ class Transcript:
             language=d["language"],
             segments=segs,
             speakers=[Speaker(**s) for s in d.get("speakers", [])],
+            turns=[SpeakerTurn(**t) for t in d.get("turns", [])],
             redactions=[Redaction(**r) for r in d.get("redactions", [])],
             review=[ReviewItem(**r) for r in d.get("review", [])],
             untranscribed=[Span(**u) for u in d.get("untranscribed", [])],

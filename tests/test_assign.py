@@ -62,3 +62,22 @@ def test_segment_without_words_takes_speaker_by_overlap():
     t.segments.append(Segment(2, 3.0, 4.0, "", words=[]))
     out = assign_speakers(t, [Turn(0.0, 1.0, "x"), Turn(2.9, 4.0, "y")])
     assert [(s.id, s.speaker) for s in out.segments] == [(1, "S1"), (2, "S2")]
+
+
+
+def test_overlapping_turns_are_kept_and_reach_rttm():
+    """Two people at once: each word goes to the one who holds it longest, but the
+    transcript keeps both turns, and RTTM shows both speakers during the overlap."""
+    from kodeklar.exporters import rttm
+    from kodeklar.transcript import Transcript as T
+
+    t = transcript([(0.0, 0.5, " ja"), (0.6, 1.5, " nettopp"), (2.5, 3.0, " mm")])
+    turns = [Turn(0.0, 2.0, "a"), Turn(1.2, 3.2, "b"), Turn(4.0, 4.5, "c")]
+    out = assign_speakers(t, turns)
+    assert [w.speaker for w in out.words()] == ["S1", "S1", "S2"]
+    assert [(x.start, x.end, x.speaker) for x in out.turns] == [
+        (0.0, 2.0, "S1"), (1.2, 3.2, "S2"), (4.0, 4.5, "S3")]
+    assert [s.id for s in out.speakers] == ["S1", "S2", "S3"]
+    lines = rttm.render(T.from_dict(out.to_dict())).splitlines()
+    assert [(x.split()[3], x.split()[4], x.split()[7]) for x in lines] == [
+        ("0.000", "2.000", "S1"), ("1.200", "2.000", "S2"), ("4.000", "0.500", "S3")]

@@ -12,6 +12,8 @@ def test_default_toml_lists_every_key_with_the_dataclass_default():
     """default.toml is documentation: it must not drift from the code's defaults."""
     data = tomllib.loads(config.DEFAULT_CONFIG.read_text())
     for name, cls in config._sections().items():
+        if name == "recordings":  # keyed by the study's file names: an example in comments
+            continue
         instance = cls()
         # TOML has no null: keys whose default is None are documented as comments
         fields = {f.name for f in dataclasses.fields(cls) if getattr(instance, f.name) is not None}
@@ -39,6 +41,9 @@ def test_example_project_config_loads():
     ("[anonymiser]\n", r"unknown section \[anonymiser\]"),
     ("transcribe = 3\n", r"\[transcribe\] must be a table"),
     ("[transcribe\n", r"not valid TOML"),
+    ('[recordings."a"]\nspeakers = "two"\n', r'\[recordings."a"\]: key \'speakers\' must be int'),
+    ('[recordings."a"]\nspeaker = 2\n', r"unknown key 'speaker'"),
+    ("[recordings]\na = 2\n", r'\[recordings."a"\] must be a table'),
 ])
 def test_bad_config_names_the_key(tmp_path, text, message):
     path = tmp_path / "prosjekt.toml"
@@ -70,3 +75,18 @@ def test_the_studys_names_stay_out_of_shareable_settings_and_provenance(tmp_path
     assert c.shareable_dict()["anonymise"]["known_names"] == 1
     other = config.override(c, "transcribe", glossary=["Sarpsborg"])
     assert other.transcribe.as_params()["glossary"] != c.transcribe.as_params()["glossary"]
+
+
+def test_per_recording_counts_and_roles_replace_the_projects(tmp_path):
+    path = tmp_path / "p.toml"
+    path.write_text('[diarise]\nspeakers = 2\n[run]\nroles = {S1 = "Intervjuer"}\n'
+                    '[recordings."fokus 1"]\nmin_speakers = 4\nroles = {S1 = "Moderator"}\n'
+                    '[recordings.kort]\nspeakers = 1\n')
+    c = config.override(config.load_config(path), "diarise", max_speakers=6)
+    focus, short, other = (config.for_recording(c, stem) for stem in ("fokus 1", "kort", "intervju"))
+    assert (focus.diarise.speakers, focus.diarise.min_speakers, focus.diarise.max_speakers) == (None, 4, 8)
+    assert focus.run.roles == {"S1": "Moderator"}
+    assert short.diarise.speakers == 1 and short.run.roles == {"S1": "Intervjuer"}
+    assert other is c and other.diarise.speakers == 2
+    assert "fokus" not in repr(c.shareable_dict())
+

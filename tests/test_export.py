@@ -84,6 +84,27 @@ def test_txt(transcript, tmp_path):
     assert paras[-1] == "[00:00:29] Intervjuer: Og [PERSON-3], hun kom fra Tromsø? Takk skal du ha."
 
 
+def test_txt_and_docx_mark_turns_with_someone_talking_meanwhile(transcript, tmp_path):
+    """The diariser heard the informant (S2) over the interviewer's first turn (0-4.6 s)
+    for 1 s, and P3 for a blip too short to count."""
+    import docx
+
+    from kodeklar.transcript import SpeakerTurn
+
+    ids = {s.label: s.id for s in transcript.speakers}
+    transcript.turns = [SpeakerTurn(0.0, 4.5, ids["Intervjuer"]),
+                        SpeakerTurn(3.0, 4.0, ids["Informant"]),
+                        SpeakerTurn(2.0, 2.2, ids["P3"])]
+    text = exporters.export(transcript, "txt", tmp_path, "i").read_text(encoding="utf-8")
+    paras = text.rstrip("\n").split("\n\n")
+    assert paras[0].startswith("[00:00:00] Intervjuer (samtidig med Informant): Hei,")
+    assert sum("samtidig" in p for p in paras) == 1
+    doc = docx.Document(str(exporters.export(transcript, "docx", tmp_path, "i")))
+    assert any(p.text.startswith("[00:00:00] Intervjuer (samtidig med Informant):")
+               for p in doc.paragraphs)
+    assert load(exporters.export(transcript, "json", tmp_path, "i")) == transcript
+
+
 def _times(pattern, text):
     return [tuple(m) for m in re.findall(pattern, text)]
 

@@ -84,3 +84,28 @@ def test_pseudonymous_names_by_default(tmp_path):
     assert [p.name for p in (tmp_path / "transcripts").iterdir()] == ["intervju-01.txt"]
     assert "norwegian-short-3s" not in (tmp_path / "manifest.json").read_text()
     assert "norwegian-short-3s" in (tmp_path / "private" / "sources.json").read_text()
+
+
+@pytest.mark.slow
+def test_speakers_option_diarises_and_recordings_table_sets_counts_per_file(tmp_path):
+    """`transcribe --speakers 2` diarises (it used to do nothing); a `[recordings."name"]`
+    table gives one file of the batch its own count."""
+    config = tmp_path / "prosjekt.toml"
+    config.write_text('[recordings."norwegian-short-3s"]\nspeakers = 1\n')
+    out = tmp_path / "out"
+    result = run_cli("transcribe", SAMPLES / "dialogue.flac", SAMPLES / "norwegian-short-3s.mp3",
+                     "-o", out, "--format", "json,rttm", "--keep-names", "--speakers", "2",
+                     "--config", config)
+    assert result.returncode == 0, result.stderr
+    recordings = json.loads((out / "manifest.json").read_text())["recordings"]
+    assert recordings["dialogue"]["counts"]["speakers"] == 2
+    assert recordings["norwegian-short-3s"]["counts"]["speakers"] == 1
+    assert (out / "transcripts" / "dialogue.rttm").read_text().count("SPEAKER") >= 2
+
+
+def test_speakers_with_no_diarise_is_a_clear_error(tmp_path):
+    result = run_cli("transcribe", SAMPLES / "norwegian-short-3s.mp3", "-o", tmp_path,
+                     "--speakers", "2", "--no-diarise")
+    assert result.returncode != 0
+    assert "--speakers needs diarisation" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -6,7 +6,7 @@ import copy
 
 import numpy as np
 
-from kodeklar.transcript import Segment, Speaker, Transcript
+from kodeklar.transcript import Segment, Speaker, SpeakerTurn, Transcript
 
 CHUNK = 512        # words scored against all turns at once: bounds memory on long recordings
 FLIP_GAP = 0.2     # a one-word flip inside speech this tight is a boundary error, not a reply
@@ -73,7 +73,7 @@ def assign_speakers(transcript: Transcript, turns, roles: dict[str, str] | None 
             seg.speaker = None
             for w in seg.words:
                 w.speaker = None
-        out.speakers = []
+        out.speakers, out.turns = [], []
         out.provenance.stages["diarise"] = {**record, "speakers": 0}
         return out
 
@@ -103,6 +103,10 @@ def assign_speakers(transcript: Transcript, turns, roles: dict[str, str] | None 
         for w in seg.words:
             w.speaker = order[w.speaker]
     out.segments = segments
+    # a speaker heard only in overlap, under someone else's words, still keeps their turns
+    for name in names:
+        order.setdefault(name, f"S{len(order) + 1}")
+    out.turns = [SpeakerTurn(t.start, t.end, order[t.speaker]) for t in turns]
     roles = roles or {}
     out.speakers = [Speaker(id=i, label=roles.get(i, i)) for i in order.values()]
     out.provenance.stages["diarise"] = {**record, "speakers": len(order)}

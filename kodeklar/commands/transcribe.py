@@ -16,7 +16,9 @@ from kodeklar.commands import common
 @common.config_option
 @common.transcribe_options
 @common.diarise_options
-@click.option("--diarise/--no-diarise", "diarise", default=False, help="Also find who spoke when.")
+@click.option("--diarise/--no-diarise", "diarise", default=None,
+              help="Also find who spoke when (implied by --speakers, --roles and the other "
+                   "speaker options).")
 @click.option("--format", "formats", help="Comma-separated formats (default json,txt,docx,srt,vtt).")
 @click.option("--keep-names", is_flag=True, default=None,
               help="Name outputs after the input files (default: intervju-01, …).")
@@ -27,6 +29,23 @@ def command(inputs, out, config_path, **kw):
     from kodeklar.commands.run import prepare
 
     kw["anonymise"] = False
+    kw["diarise"] = _diarise_wanted(kw)
     config = common.build_config(config_path, kw)
     settings = prepare(config, out, None, None, stages=("transcribe", "diarise", "export"))
     sys.exit(batch.run_batch(list(inputs), settings))
+
+
+SPEAKER_OPTIONS = ("speakers", "min_speakers", "max_speakers", "roles", "channels_as_speakers",
+                   "diariser", "pyannote_pipeline")
+
+
+def _diarise_wanted(kw: dict) -> bool:
+    """A speaker option asks for diarisation; with --no-diarise it is a contradiction,
+    not something to ignore silently."""
+    from kodeklar.transcript import UserError
+
+    given = [name for name in SPEAKER_OPTIONS if kw.get(name)]
+    if given and kw.get("diarise") is False:
+        option = "--" + given[0].replace("_", "-")
+        raise UserError(f"{option} needs diarisation, which --no-diarise turns off")
+    return bool(given) or bool(kw.get("diarise"))

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import importlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from kodeklar.timefmt import clock
@@ -33,6 +33,10 @@ BOM = "\ufeff"
 
 # shown where a segment has no speaker, so that every line still names one
 UNKNOWN_SPEAKER = "Ukjent"
+
+# another speaker's diariser turn must cover this much of a turn (seconds) to be marked as
+# talking at the same time: shorter is a backchannel at a turn edge or a boundary error
+MIN_OVERLAP = 0.5
 
 
 @dataclass(frozen=True)
@@ -77,6 +81,7 @@ class Turn:
     speaker: str
     text: str
     segments: list[Segment]
+    overlaps: list[str] = field(default_factory=list)  # names of others talking meanwhile
 
 
 def turns(transcript: Transcript) -> list[Turn]:
@@ -93,7 +98,25 @@ def turns(transcript: Transcript) -> list[Turn]:
         else:
             out.append(Turn(seg.start, max(seg.start, seg.end), seg.speaker,
                             speaker_name(transcript, seg.speaker), text, [seg]))
+    for t in out:
+        t.overlaps = _talking_meanwhile(transcript, t)
     return out
+
+
+def _talking_meanwhile(transcript: Transcript, turn: Turn) -> list[str]:
+    """Names of the other speakers whose diariser turns cover MIN_OVERLAP of `turn`."""
+    held: dict[str, float] = {}
+    for d in transcript.turns:
+        if d.speaker != turn.speaker_id:
+            shared = min(d.end, turn.end) - max(d.start, turn.start)
+            if shared > 0:
+                held[d.speaker] = held.get(d.speaker, 0.0) + shared
+    return [speaker_name(transcript, s) for s, seconds in held.items() if seconds >= MIN_OVERLAP]
+
+
+def overlap_note(turn: Turn) -> str:
+    """The mark txt and docx put after the speaker of a turn with someone talking meanwhile."""
+    return f" (samtidig med {', '.join(turn.overlaps)})" if turn.overlaps else ""
 
 
 def created(transcript: Transcript) -> str:

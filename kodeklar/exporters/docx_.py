@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import io
 
-from kodeklar.exporters import Options, Turn, turns, turns_and_gaps, untranscribed_marker
+from kodeklar.exporters import (Options, Turn, overlap_note, turns, turns_and_gaps,
+                                untranscribed_marker)
 from kodeklar.timefmt import clock
 from kodeklar.transcript import Transcript
 
@@ -39,7 +40,7 @@ def render(transcript: Transcript, options: Options = Options()) -> bytes:
     for t in turns_and_gaps(transcript):
         p = doc.add_paragraph()
         if isinstance(t, Turn):
-            p.add_run(f"[{clock(t.start)}] {t.speaker}:").bold = True
+            p.add_run(f"[{clock(t.start)}] {t.speaker}{overlap_note(t)}:").bold = True
             p.add_run(f" {t.text}")
         else:
             p.add_run(untranscribed_marker(t)).italic = True

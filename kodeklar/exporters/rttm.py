@@ -1,7 +1,8 @@
 """NIST RTTM: who spoke when, for diarisation scoring (pyannote.metrics, dscore).
 
-One SPEAKER line per run of words by one speaker; a word's own speaker wins over its
-segment's, since the diariser may split a segment between speakers."""
+One SPEAKER line per diariser turn when the transcript has them, so two people talking at
+once give two overlapping lines; otherwise one per run of words by one speaker (a word's
+own speaker wins over its segment's, since the diariser may split a segment)."""
 from __future__ import annotations
 
 from kodeklar.exporters import Options
@@ -23,7 +24,9 @@ def _pieces(transcript: Transcript):
             yield seg.start, seg.end, seg.speaker
 
 
-def render(transcript: Transcript, options: Options = Options()) -> str:
+def _runs(transcript: Transcript) -> list[list]:
+    if transcript.turns:
+        return [[t.start, t.end, t.speaker] for t in transcript.turns]
     runs: list[list] = []
     for start, end, spk in _pieces(transcript):
         if not spk:
@@ -33,7 +36,11 @@ def render(transcript: Transcript, options: Options = Options()) -> str:
             last[1] = max(last[1], end)
         else:
             runs.append([start, max(start, end), spk])
+    return runs
+
+
+def render(transcript: Transcript, options: Options = Options()) -> str:
     # the file id must be one token
     file_id = "_".join(transcript.source.name.split()) or "recording"
     return "".join(f"SPEAKER {file_id} 1 {s:.3f} {e - s:.3f} <NA> <NA> {spk} <NA> <NA>\n"
-                   for s, e, spk in runs)
+                   for s, e, spk in _runs(transcript))

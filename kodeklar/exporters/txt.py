@@ -1,8 +1,9 @@
-"""Plain text: one paragraph per turn, `[hh:mm:ss] Speaker: text`, and a paragraph
-`[uhørbart hh:mm:ss–hh:mm:ss]` where speech has no words."""
+"""Plain text: one paragraph per turn, `[hh:mm:ss] Speaker: text`; a turn during which
+someone else talks too is marked `Speaker (samtidig med Other):`, and a paragraph
+`[uhørbart hh:mm:ss–hh:mm:ss]` stands where speech has no words."""
 from __future__ import annotations
 
-from kodeklar.exporters import Options, Turn, turns_and_gaps, untranscribed_marker
+from kodeklar.exporters import Options, Turn, overlap_note, turns_and_gaps, untranscribed_marker
 from kodeklar.timefmt import clock
 from kodeklar.transcript import Transcript
 
@@ -10,5 +11,6 @@ EXTENSION = "txt"
 
 
 def render(transcript: Transcript, options: Options = Options()) -> str:
-    return "".join(f"[{clock(t.start)}] {t.speaker}: {t.text}\n\n" if isinstance(t, Turn)
-                   else f"{untranscribed_marker(t)}\n\n" for t in turns_and_gaps(transcript))
+    return "".join(f"[{clock(t.start)}] {t.speaker}{overlap_note(t)}: {t.text}\n\n"
+                   if isinstance(t, Turn) else f"{untranscribed_marker(t)}\n\n"
+                   for t in turns_and_gaps(transcript))

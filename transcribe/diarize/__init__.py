@@ -30,13 +30,15 @@ class DiarizeOptions:
     max_speakers: int = 8
     pipeline: str | None = None       # pyannote: folder or config.yaml of a local pipeline
     # embedded backend; defaults chosen on the ami_debug train clips (bench/RESULTS.md)
-    vad_threshold: float = 0.2        # Silero probability counted as speech
-    speech_pad: float = 0.4           # seconds added to each side of a speech region
-    window: float = 1.6               # seconds per embedding window (the encoder's training length)
-    step: float = 0.4                 # seconds between window centres (0.2: DER within 0.01, twice the time)
-    cluster_threshold: float = 0.4    # cosine distance cutting the speaker tree
-    min_speaker_share: float = 0.03   # smaller clusters are noise, not a person
-    switch_penalty: float = 0.2       # cost of a speaker change, in seconds of evidence
+    seg_step: float = 0.5             # seconds between 5 s segmentation windows
+    onset: float = 0.5                # segmentation probability counted as talking
+    window: float = 1.6               # seconds per voice embedding (the encoder's training length)
+    step: float = 1.6                 # seconds between voice partials (back to back: 4x cheaper)
+    min_voice: float = 0.5            # seconds a local speaker must talk to be given a voice
+    cluster_threshold: float = 0.55   # cosine distance cutting the speaker tree
+    min_speaker_share: float = 0.1    # smaller clusters are noise, not a person
+    min_gap: float = 0.1              # shorter pauses do not end a turn (seconds)
+    min_turn: float = 0.1             # shorter bursts are not turns (seconds)
 
     def as_params(self) -> dict:
         return asdict(self)
@@ -50,7 +52,7 @@ def _check(options: DiarizeOptions) -> None:
         raise UserError("the number of speakers must be at least 1")
     if not 1 <= options.min_speakers <= options.max_speakers:
         raise UserError("speaker limits must satisfy 1 <= min_speakers <= max_speakers")
-    if options.step <= 0 or options.window <= 0:
+    if min(options.step, options.window, options.seg_step) <= 0:
         raise UserError("the diariser's window and step must be positive (seconds)")
 
 

@@ -1,55 +1,133 @@
-"""The default diariser, offline and download-free: Silero VAD for speech, resemblyzer's
-GE2E encoder (ONNX) on sliding windows for voices, agglomerative clustering for speakers,
-and a Viterbi pass that places speaker changes anywhere, not only at pauses."""
+"""The default diariser, offline and torch-free: pyannote's segmentation model finds up to
+three local speakers in each 5 s window (overlap included), resemblyzer's GE2E encoder gives
+each local speaker a voice from the stretches where they speak alone, clustering turns
+voices into speakers, and the windows' activity is stitched back together per speaker,
+so two people talking at once give two overlapping turns."""
 from __future__ import annotations
 
 import numpy as np
 
-from . import cluster, encoder, features, resegment, speech
-from .turns import Turn, turns_from_labels
+from . import cluster, encoder, features, segmentation
+from .turns import Turn, bridge_and_prune, runs
 
-FRAME = features.HOP / features.SAMPLE_RATE  # seconds per mel frame
+MEL = features.HOP / features.SAMPLE_RATE  # seconds per mel frame
+SEG = segmentation.FRAME / segmentation.SAMPLE_RATE  # seconds per segmentation frame
+UTTERANCES = 256  # local speakers' mel sequences held before they are embedded
 
 
-def _window_starts(mask: np.ndarray, width: int, step: int) -> np.ndarray:
-    """First frame of each window, one every `step` frames whose centre is speech, shifted
-    inside the recording at its edges."""
-    centres = np.arange(0, len(mask), step)
-    centres = centres[mask[centres]]
-    return np.clip(centres - width // 2, 0, max(len(mask) - width, 0))
+def window_starts(n_samples: int, step: int) -> np.ndarray:
+    return segmentation.window_starts(n_samples, step)
 
 
 def diarize(audio: np.ndarray, options) -> list[Turn]:
     if len(audio) == 0:
         return []
-    audio = features.normalize_volume(audio)
-    mel = features.mel_spectrogram(audio)
-    frames = lambda seconds: max(1, int(round(seconds / FRAME)))  # noqa: E731
-    mask = speech.speech_mask(audio, len(mel), features.HOP, options.vad_threshold,
-                              min_gap=frames(0.3), min_speech=frames(0.1),
-                              pad=frames(options.speech_pad))
-    width, step = frames(options.window), frames(options.step)
-    starts = _window_starts(mask, width, step)
-    if len(starts) == 0:
-        return []
-    if len(mel) < width:  # a recording shorter than one window: zero-pad as resemblyzer does
-        mel = np.pad(mel, ((0, width - len(mel)), (0, 0)))
-    x = encoder.embed(mel, starts, width)
-    means = cluster.centroids(x, options.speakers, options.min_speakers, options.max_speakers,
-                              options.cluster_threshold, options.min_speaker_share)
-    # the penalty is paid in summed similarity, one term per window: stated in seconds, it
-    # means the same at any step
-    path = resegment.viterbi(x @ means.T, options.switch_penalty / options.step)
-    speech_frames = np.flatnonzero(mask)
-    labels = np.full(len(mask), -1)
-    labels[speech_frames] = path[_nearest(starts + width // 2, speech_frames)]
-    # mel frames are centred on samples, so the last one starts after the audio has ended
-    return turns_from_labels(labels[:len(audio) // features.HOP], FRAME)
+    starts = window_starts(len(audio), max(1, int(round(options.seg_step / SEG))))
+    probs = segmentation.local_speakers(audio, starts)
+    active = probs > options.onset
+    voices, owners = _voices(audio, starts, active, options)
+    if len(voices) == 0:
+        if not active.any():
+            return []
+        # someone spoke, too briefly to know their voice: one speaker, whoever it is
+        speaker_of, n_speakers = np.where(active.any(axis=1), 0, -1), 1
+    else:
+        means = cluster.centroids(voices, options.speakers, options.min_speakers,
+                                  options.max_speakers, options.cluster_threshold,
+                                  options.min_speaker_share)
+        speaker_of, n_speakers = _assign(voices, owners, means, len(starts)), len(means)
+    return _reconstruct(starts, probs, active, speaker_of, n_speakers,
+                        len(audio) / segmentation.SAMPLE_RATE, options)
 
 
-def _nearest(centres: np.ndarray, frames: np.ndarray) -> np.ndarray:
-    """For each frame, the index of the nearest window centre (`centres` sorted): a frame
-    speaks with the voice of the window that hears it best centred."""
-    right = np.clip(np.searchsorted(centres, frames), 0, len(centres) - 1)
-    left = np.maximum(right - 1, 0)
-    return np.where(frames - centres[left] <= centres[right] - frames, left, right)
+def _voices(audio, starts, active, options) -> tuple[np.ndarray, np.ndarray]:
+    """One GE2E embedding per (window, local speaker) who talks for `min_voice` seconds:
+    the encoder hears only the mel frames where that speaker talks alone (overlap and
+    other voices would blur the voice), or where they talk at all if they are never alone
+    long enough; the frames are cut into 1.6 s partials whose embeddings are averaged, as
+    resemblyzer does for an utterance. Returns the unit embeddings and
+    their (window, local speaker) pairs. Utterances are embedded a few hundred at a time:
+    held all at once, a long recording's would take gigabytes."""
+    mel = features.mel_spectrogram(features.normalize_volume(audio))
+    width = int(round(options.window / MEL))
+    hop = max(1, int(round(options.step / MEL)))
+    fpw = active.shape[1]
+    # the segmentation frame each mel frame of a window falls in
+    per_window = int(round(segmentation.WINDOW / features.HOP))
+    seg_of_mel = np.minimum((np.arange(per_window) * MEL / SEG).astype(int), fpw - 1)
+    alone = active & (active.sum(axis=2, keepdims=True) == 1)
+    enough = options.min_voice / SEG
+    pieces, owners, voices = [], [], []
+
+    def embed_pieces():
+        x, which = encoder.embed_partials(pieces, width, hop)
+        summed = np.zeros((len(pieces), x.shape[1]))
+        np.add.at(summed, which, x)
+        voices.append(summed / np.linalg.norm(summed, axis=1, keepdims=True))
+        pieces.clear()
+
+    for w, s in enumerate(starts):
+        first = int(round(s * SEG / MEL))
+        for k in np.flatnonzero(active[w].sum(axis=0) >= enough):
+            mask = alone[w, :, k] if alone[w, :, k].sum() >= enough else active[w, :, k]
+            frames = first + np.flatnonzero(mask[seg_of_mel])
+            frames = frames[frames < len(mel)]
+            if len(frames) < width // 4:
+                continue
+            heard = mel[frames]
+            if len(heard) < width:  # resemblyzer zero-pads a short utterance
+                heard = np.pad(heard, ((0, width - len(heard)), (0, 0)))
+            pieces.append(heard)
+            owners.append((w, k))
+            if len(pieces) == UTTERANCES:
+                embed_pieces()
+    if pieces:
+        embed_pieces()
+    if not voices:
+        return np.zeros((0, 256), np.float32), np.zeros((0, 2), int)
+    return np.concatenate(voices), np.array(owners)
+
+
+def _assign(voices, owners, means, n_windows) -> np.ndarray:
+    """(n_windows, LOCAL) global speaker of each local speaker, -1 for none: the closest
+    centroid, but two local speakers of one window never become the same person."""
+    from scipy.optimize import linear_sum_assignment
+
+    speaker_of = np.full((n_windows, segmentation.LOCAL), -1)
+    similarity = voices @ means.T
+    order = np.argsort(owners[:, 0], kind="stable")
+    bounds = np.flatnonzero(np.diff(owners[order, 0])) + 1
+    for rows in np.split(order, bounds):
+        local, chosen = linear_sum_assignment(-similarity[rows])
+        speaker_of[owners[rows[local], 0], owners[rows[local], 1]] = chosen
+    return speaker_of
+
+
+def _reconstruct(starts, probs, active, speaker_of, n_speakers, duration, options) -> list[Turn]:
+    """Per global frame, as many speakers as the windows say are talking on average, taken
+    in order of their averaged activity; then turns per speaker."""
+    fpw = probs.shape[1]
+    n_frames = int(np.ceil(duration / SEG))
+    size = max(n_frames, starts[-1] + fpw)
+    score = np.zeros((size, n_speakers), dtype=np.float32)
+    count = np.zeros(size, dtype=np.float32)
+    seen = np.zeros(size, dtype=np.float32)
+    for w, s in enumerate(starts):
+        seen[s:s + fpw] += 1
+        count[s:s + fpw] += active[w].sum(axis=1)
+        for k in np.flatnonzero(speaker_of[w] >= 0):
+            score[s:s + fpw, speaker_of[w, k]] += probs[w, :, k]
+    seen = np.maximum(seen, 1)
+    talking = np.minimum(np.rint(count / seen), n_speakers).astype(int)[:n_frames]
+    rank = np.argsort(np.argsort(-score[:n_frames], axis=1), axis=1)
+    on = rank < talking[:, None]
+    min_gap = int(round(options.min_gap / SEG))
+    min_turn = int(round(options.min_turn / SEG))
+    times = np.clip(segmentation.frame_times(np.arange(n_frames + 1)), 0, duration)
+    times[0], times[-1] = 0.0, duration
+    turns = []
+    for k in range(n_speakers):
+        mask = bridge_and_prune(on[:, k], min_gap, min_turn)
+        turns += [Turn(round(float(times[a]), 3), round(float(times[b]), 3), f"spk{k}")
+                  for a, b in runs(mask)]
+    return sorted(turns, key=lambda t: (t.start, t.speaker))
