@@ -263,6 +263,27 @@ def test_eaf_without_media_is_valid(transcript):
     assert doc.find("HEADER/MEDIA_DESCRIPTOR") is None
 
 
+def test_eaf_shows_both_speakers_during_overlap(transcript):
+    """Each word has one speaker, so the text tiers cannot overlap; the diariser's turns
+    go into a tier per speaker, where speech over someone else's words shows."""
+    from lxml import etree
+    from kodeklar.exporters import eaf
+    from kodeklar.transcript import SpeakerTurn
+
+    ids = {s.label: s.id for s in transcript.speakers}
+    transcript.turns = [SpeakerTurn(0.0, 4.5, ids["Intervjuer"]),
+                        SpeakerTurn(3.0, 4.0, ids["Informant"])]
+    doc = etree.fromstring(eaf.render(transcript))
+    assert _schema("EAFv3.0.xsd").validate(doc)
+    slots = {s.get("TIME_SLOT_ID"): int(s.get("TIME_VALUE")) for s in doc.iter("TIME_SLOT")}
+    spoken = {t.get("TIER_ID"): [(slots[a.get("TIME_SLOT_REF1")], slots[a.get("TIME_SLOT_REF2")])
+                                 for a in t.iter("ALIGNABLE_ANNOTATION")]
+              for t in doc.iter("TIER") if t.get("LINGUISTIC_TYPE_REF") == "taletur"}
+    assert spoken == {"Intervjuer taletur": [(0, 4500)], "Informant taletur": [(3000, 4000)]}
+    assert doc.find("TIER[@TIER_ID='Informant taletur']").get("PARTICIPANT") == "Informant"
+    assert list(slots.values()) == sorted(set(slots.values()))
+
+
 def test_qdpx_is_a_valid_refi_project(transcript, tmp_path, linked):
     import zipfile
     from lxml import etree
