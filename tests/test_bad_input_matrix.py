@@ -57,6 +57,7 @@ def transcript(out, entry):
     return tr.load(out / entry["outputs"][1])  # anonymised/<name>.json
 
 
+@pytest.mark.slow
 def test_only_the_empty_file_fails_and_it_says_so_in_one_line(matrix):
     files, out, result, outcome = matrix
     assert result.returncode == 1
@@ -67,6 +68,7 @@ def test_only_the_empty_file_fails_and_it_says_so_in_one_line(matrix):
 
 @pytest.mark.parametrize("kind", ["wrong_extension", "clipped", "telephone_8khz", "six_channels",
                                   "video", "non_ascii_name", "truncated"])
+@pytest.mark.slow
 def test_speech_in_odd_containers_is_transcribed(matrix, kind):
     files, out, result, outcome = matrix
     t = transcript(out, outcome[kind])
@@ -74,6 +76,7 @@ def test_speech_in_odd_containers_is_transcribed(matrix, kind):
     assert t.source.duration > 3
 
 
+@pytest.mark.slow
 def test_only_the_cut_off_recording_is_reported_as_cut_off(matrix):
     files, out, result, outcome = matrix
     damaged = {k: e["damage"] for k, e in outcome.items() if e.get("damage")}
@@ -88,24 +91,28 @@ def test_only_the_cut_off_recording_is_reported_as_cut_off(matrix):
     assert "avkortet eller skadet" in (out / "reports" / f"{name}.report.html").read_text()
 
 
+@pytest.mark.slow
 def test_channels_and_rates_are_recorded(matrix):
     _, out, _, outcome = matrix
     assert transcript(out, outcome["six_channels"]).source.channels == 6
     assert transcript(out, outcome["telephone_8khz"]).source.sample_rate == 8000
 
 
+@pytest.mark.slow
 def test_a_tenth_of_a_second_gives_an_empty_transcript(matrix):
     _, out, _, outcome = matrix
     t = transcript(out, outcome["tenth_of_a_second"])
     assert t.segments == [] and t.source.duration == pytest.approx(0.1, abs=0.01)
 
 
+@pytest.mark.slow
 def test_a_name_in_the_file_name_stays_private(matrix):
     _, out, _, _ = matrix
     for path in list(out.glob("*.json")) + list((out / "anonymised").iterdir()) + list((out / "reports").iterdir()):
         assert "Ødegård" not in path.name and "Ødegård" not in path.read_bytes().decode("utf-8", "replace")
 
 
+@pytest.mark.slow
 def test_thirty_minutes_of_silence_is_fast_and_invents_nothing(make_silence, tmp_path):
     silence = make_silence(30 * 60)
     started = time.monotonic()

@@ -135,6 +135,7 @@ def test_other_versions_and_models_are_refused_in_one_line(tmp_path):
         convert.state_dict(ct2_model.read(tmp_path / "model.bin"))
 
 
+@pytest.mark.slow
 def test_an_int8_model_is_scaled_back_to_float(base):
     """The bundled model quantised as `ct2-transformers-converter --quantization int8` does:
     per output row (conv: per output channel), stored = round(weight × 127 / max|row|)."""

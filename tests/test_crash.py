@@ -14,6 +14,9 @@ import pytest
 from conftest import ROOT, SAMPLES, cli_env, run_cli
 from kodeklar import transcript as tr
 
+# runs the real model in kodeklar subprocesses: the full suite only
+pytestmark = pytest.mark.slow
+
 
 def manifest(out):
     try:

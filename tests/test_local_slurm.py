@@ -3,7 +3,12 @@ for the whole array (afterany), `sbatch --test-only`, and one array task cancell
 submitted again."""
 import subprocess
 
+import pytest
+
 from slurm import cluster, sbatch, states, wait  # noqa: F401  (cluster: the fixture)
+
+# starts a Slurm cluster and waits for its jobs: the full suite only
+pytestmark = pytest.mark.slow
 
 # Writes one file per array task; a task sleeps first so that a job not waiting for the array
 # would find files missing. The task named by SLOW_TASK sleeps long enough to be cancelled.

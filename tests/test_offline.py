@@ -11,6 +11,9 @@ import pytest
 from conftest import ROOT, SAMPLES, cli_env
 from kodeklar import transcript as tr
 
+# runs the real model in kodeklar subprocesses: the full suite only
+pytestmark = pytest.mark.slow
+
 ALL_FORMATS = "json,txt,docx,srt,vtt,rttm,maxqda,nvivo,atlasti,eaf,qdpx"
 # a word of the dialogue that the base model does recognise, and that no report has a
 # reason to show: it must stay inside the transcripts

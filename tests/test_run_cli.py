@@ -9,6 +9,9 @@ import pytest
 from conftest import PASSPHRASE, SAMPLES, cli_env, run_cli
 from kodeklar import transcript as tr
 
+# runs the real model in kodeklar subprocesses: the full suite only
+pytestmark = pytest.mark.slow
+
 ALL_FORMATS = "json,txt,docx,srt,vtt,rttm,maxqda,nvivo,atlasti,eaf,qdpx"
 
 
