@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from kodeklar.transcript import Segment, Span
+from transcribe.diarize.turns import runs
 
 SAMPLE_RATE = 16000
 FRAME = 0.02                 # seconds per mask frame
@@ -31,14 +32,6 @@ class Check:
     segments: list[Segment]
     untranscribed: list[Span]
     stats: dict
-
-
-def _runs(mask) -> list[tuple[int, int]]:
-    """(first, end) frame index pairs of the True runs of `mask`."""
-    import numpy as np
-
-    edges = np.flatnonzero(np.diff(np.concatenate(([0], mask.astype(np.int8), [0]))))
-    return list(zip(edges[::2].tolist(), edges[1::2].tolist()))
 
 
 def _mask(n: int, spans, reach: float = 0.0):
@@ -74,7 +67,7 @@ def loud_frames(samples):
     floor = float(np.percentile(db, 10))
     loud = db > max(floor + ENERGY_ABOVE_FLOOR_DB, ENERGY_MIN_DB)
     hold = int(ENERGY_HOLD / FRAME)
-    for first, end in _runs(~loud):
+    for first, end in runs(~loud):
         if end - first <= hold and first > 0 and end < len(db):
             loud[first:end] = True
     return loud
@@ -95,7 +88,7 @@ def gaps(speech, segments: list[Segment], min_gap: float) -> list[Span]:
     covered = _mask(len(speech), [(w.start, w.end) for s in segments for w in (s.words or [s])],
                     reach=WORD_REACH)
     out: list[Span] = []
-    for first, end in _runs(speech & ~covered):
+    for first, end in runs(speech & ~covered):
         start, stop = first * FRAME, end * FRAME
         if out and start - out[-1].end < JOIN:
             out[-1].end = stop
