@@ -12,7 +12,7 @@ import time
 import traceback
 from pathlib import Path
 
-from kodeklar import manifest, pipeline
+from kodeklar import manifest, pipeline, timefmt
 from kodeklar.transcript import UserError, write_atomic
 
 
@@ -232,14 +232,14 @@ def _process_one(path: Path, name: str, settings, entry: dict, on_progress, on_s
 
 
 def untranscribed_warning(name: str, result) -> str:
-    """Names only the pseudonym and times: never what was (not) said."""
-    from kodeklar.timefmt import clock
-
+    """Names only the pseudonym and times: never what was (not) said. The times are written
+    as the [uhørbart hh:mm:ss–hh:mm:ss] markers in the transcript write them."""
     spans = result.untranscribed
     seconds = sum(b - a for a, b in spans)
-    where = ", ".join(f"{clock(a)}–{clock(b)}" for a, b in spans[:5]) + (" …" if len(spans) > 5 else "")
+    where = ", ".join(f"{timefmt.clock(a)}–{timefmt.clock(b)}" for a, b in spans[:5]) + \
+        (" …" if len(spans) > 5 else "")
     what = ("has speech but the transcript has no words at all" if not result.segments
-            else f"{len(spans)} stretch(es) of speech ({clock(seconds)}) have no words")
+            else f"{len(spans)} stretch(es) of speech ({timefmt.clock(seconds)}) have no words")
     return f"{name}: {what} ({where}); marked [uhørbart] in the transcript: listen to them"
 
 
