@@ -54,13 +54,18 @@ def _guarded(decoded: Iterable[engines.DecodedSegment], audio, options, dropped:
             dropped["repeated_segments"] += bool(key)
             continue
         flags = guards.flags_for(seg, options) + (["repetition_cut"] if cut else [])
-        words = [dataclasses.replace(w, start=round(w.start + offset, 3), end=round(w.end + offset, 3))
-                 for w in words]
+        words = _moved(words, offset)
         start = words[0].start if words else seg.start + offset
         end = words[-1].end if words else seg.end + offset
         segments.append(Segment(id=len(segments) + 1, start=round(start, 3), end=round(end, 3),
                                 text=text, words=words, flags=flags))
     return segments
+
+
+def _moved(words, offset: float) -> list:
+    """The words `offset` seconds later, as the Transcript stores times (milliseconds)."""
+    return [dataclasses.replace(w, start=round(w.start + offset, 3), end=round(w.end + offset, 3))
+            for w in words]
 
 
 def _decode_piece(engine, piece, options, on_progress, offset: float) -> dict:
@@ -82,8 +87,7 @@ def _decode_piece(engine, piece, options, on_progress, offset: float) -> dict:
         segments, untranscribed, stats = checked.segments, checked.untranscribed, checked.stats
     for seg in segments:
         seg.start, seg.end = round(seg.start + offset, 3), round(seg.end + offset, 3)
-        for w in seg.words:
-            w.start, w.end = round(w.start + offset, 3), round(w.end + offset, 3)
+        seg.words = _moved(seg.words, offset)
     return {"end": round(offset + len(piece) / coverage.SAMPLE_RATE, 3),
             "language": decoded.language, "language_probability": decoded.language_probability,
             "segments": [dataclasses.asdict(s) for s in segments],
