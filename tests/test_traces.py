@@ -2,6 +2,7 @@
 the XDG folders and TMPDIR pointing at empty folders creates nothing outside OUT except the
 documented model cache. onnxruntime's telemetry store (~/.cache/Microsoft/...) was the case
 that prompted this; the test lists whatever else turns up, so a new library's habits show."""
+import json
 import subprocess
 import sys
 
@@ -64,17 +65,17 @@ def test_every_entry_point_switches_telemetry_off_before_any_library(entry):
     set before onnxruntime, huggingface_hub or pyannote could have read them."""
     from kodeklar.offline import SWITCHES
 
-    code = (f"import sys, os, {entry}\n"
+    code = (f"import json, sys, os, {entry}\n"
             "loaded = [m for m in ('onnxruntime', 'huggingface_hub', 'faster_whisper', 'spacy',"
             " 'presidio_analyzer', 'torch', 'pyannote') if m in sys.modules]\n"
-            "print(repr((loaded, {k: os.environ.get(k) for k in %r})))" % sorted(SWITCHES))
+            "print(json.dumps([loaded, {k: os.environ.get(k) for k in %r}]))" % sorted(SWITCHES))
     env = cli_env()
     for variable in SWITCHES:
         env[variable] = "0" if SWITCHES[variable] == "1" else "1"  # a shell that has them on
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             env=env, cwd=ROOT, timeout=120)
     assert result.returncode == 0, result.stderr
-    loaded, values = eval(result.stdout)
+    loaded, values = json.loads(result.stdout)
     assert loaded == [], f"importing {entry} loaded {loaded} (heavy libraries load lazily)"
     assert values == SWITCHES
 
