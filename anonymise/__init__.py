@@ -18,7 +18,7 @@ Imports nothing heavy at module level: presidio-analyzer (and with it spaCy) loa
 from __future__ import annotations
 
 # the offline and no-telemetry switches, before any library is imported
-import kodeklar  # noqa: F401
+import kodeklar.core.offline  # noqa: F401
 from anonymise.options import AnonymiseOptions
 from anonymise.span import Span
 

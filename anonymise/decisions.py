@@ -10,7 +10,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from kodeklar.transcript import UserError
+from kodeklar.core.errors import UserError
 
 COLUMNS = ("recording", "segment", "char_start", "char_end", "kind", "decision")
 VERDICTS = ("redact", "keep")

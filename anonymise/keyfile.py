@@ -14,7 +14,8 @@ import struct
 from pathlib import Path
 
 from anonymise.pseudonyms import Pseudonyms
-from kodeklar.transcript import UserError, write_atomic
+from kodeklar.core.errors import UserError
+from kodeklar.core.files import write_atomic
 
 MAGIC = b"KODEKLAR-KEY"
 VERSION = 1

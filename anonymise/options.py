@@ -34,7 +34,7 @@ class AnonymiseOptions:
         return self.actions.get(category, "label")
 
     def check(self) -> None:
-        from kodeklar.transcript import UserError
+        from kodeklar.core.errors import UserError
 
         if self.language not in LANGUAGES:
             raise UserError(f"anonymise.language: unknown language '{self.language}' "

@@ -187,7 +187,7 @@ class Pseudonyms:
 
     # -- corrections by the project leader
     def by_label(self, label: str) -> Entity:
-        from kodeklar.transcript import UserError
+        from kodeklar.core.errors import UserError
 
         wanted = "[" + label.strip().strip("[]").upper() + "]"
         for e in self.entities:
@@ -198,7 +198,7 @@ class Pseudonyms:
     def merge(self, labels: list[str]) -> Entity:
         """Join the entities with these pseudonyms into the first: one person, place or
         organisation. The others' pseudonyms are retired."""
-        from kodeklar.transcript import UserError
+        from kodeklar.core.errors import UserError
 
         entities = [self.by_label(label) for label in labels]
         keep, rest = entities[0], entities[1:]
@@ -219,7 +219,7 @@ class Pseudonyms:
     def split(self, label: str, names: list[str]) -> Entity:
         """Take these original forms out of an entity into a new one with its own pseudonym:
         undoes a wrong link."""
-        from kodeklar.transcript import UserError
+        from kodeklar.core.errors import UserError
 
         entity = self.by_label(label)
         moved = [normalise(entity.category, n) for n in names]
@@ -264,7 +264,7 @@ class Pseudonyms:
 
     @classmethod
     def from_dict(cls, data: dict) -> "Pseudonyms":
-        from kodeklar.transcript import UserError
+        from kodeklar.core.errors import UserError
 
         if data.get("version") != VERSION:
             raise UserError(f"key file: unsupported pseudonym registry version "

@@ -17,7 +17,7 @@ from anonymise.recognizers.names import FILLERS
 from anonymise.pseudonyms import LABELS, Pseudonyms, label_name
 from anonymise.span import INDIRECT_CATEGORIES, NAME_CATEGORIES, Span
 from anonymise.tokens import tokenise
-from kodeklar.transcript import Redaction, ReviewItem, Segment, Transcript, Word
+from kodeklar.core.transcript import Redaction, ReviewItem, Segment, Transcript, Word
 
 REDACTED = "[…]"
 GENERIC = {"PERSON": "en person", "PLACE": "et sted", "ORGANISATION": "en organisasjon",

@@ -42,7 +42,7 @@ def bare(model, audio, options) -> str:
 
 
 def ours(audio, options, model_info) -> str:
-    from kodeklar.transcript import Source
+    from kodeklar.core.transcript import Source
     from transcribe import asr
 
     source = Source(name="bench", sha256="0" * 64, duration=len(audio) / 16000)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import jiwer
 
-from kodeklar.transcript import Source
+from kodeklar.core.transcript import Source
 from transcribe import asr, audio, models
 from transcribe.options import TranscribeOptions
 

@@ -12,8 +12,10 @@ import time
 import traceback
 from pathlib import Path
 
-from kodeklar import manifest, pipeline, timefmt
-from kodeklar.transcript import UserError, write_atomic
+from kodeklar import manifest, pipeline
+from kodeklar.core import timefmt
+from kodeklar.core.errors import UserError
+from kodeklar.core.files import write_atomic
 
 
 def _console():

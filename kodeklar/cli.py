@@ -11,7 +11,7 @@ import sys
 import click
 
 from kodeklar import __version__
-from kodeklar.transcript import UserError
+from kodeklar.core.errors import UserError
 
 # command name -> module in kodeklar.commands that defines `command`
 COMMANDS = {

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kodeklar.transcript import UserError, open_input
+from kodeklar.core.errors import UserError, open_input
 
 DEFAULT_CONFIG = Path(__file__).with_name("default.toml")
 

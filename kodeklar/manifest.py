@@ -15,7 +15,8 @@ import os
 from pathlib import Path
 
 from kodeklar import __version__
-from kodeklar.transcript import UserError, write_atomic
+from kodeklar.core.errors import UserError
+from kodeklar.core.files import write_atomic
 
 PRIVATE_DIR_MODE = 0o700
 PRIVATE_FILE_MODE = 0o600

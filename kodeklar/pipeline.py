@@ -14,8 +14,10 @@ from pathlib import Path
 from typing import Callable
 
 from kodeklar import __version__, manifest
-from kodeklar import transcript as tr
-from kodeklar.transcript import Source, Transcript, UserError
+from kodeklar.core import transcript as tr
+from kodeklar.core.files import write_atomic
+from kodeklar.core.errors import UserError
+from kodeklar.core.transcript import Source, Transcript
 
 TOOL = f"kodeklar {__version__}"
 
@@ -77,7 +79,7 @@ def _cached(settings: Settings, key: str, make: Callable[[], Transcript]) -> tup
         except UserError:
             pass  # a damaged cache entry is recomputed, never trusted
     result = make()
-    tr.write_atomic(path, result.to_json() + "\n", mode=manifest.PRIVATE_FILE_MODE)
+    write_atomic(path, result.to_json() + "\n", mode=manifest.PRIVATE_FILE_MODE)
     return result, False
 
 
@@ -163,7 +165,7 @@ def process(path: Path, name: str, settings: Settings, entry: dict,
 
     raw = transcript
     private_raw = manifest.private_dir(settings.out, "raw") / f"{name}.json"
-    tr.write_atomic(private_raw, raw.to_json() + "\n", mode=manifest.PRIVATE_FILE_MODE)
+    write_atomic(private_raw, raw.to_json() + "\n", mode=manifest.PRIVATE_FILE_MODE)
     outputs = [str(private_raw.relative_to(settings.out))]
 
     # anonymise
@@ -290,5 +292,5 @@ def study_project(settings: Settings, results: list[Result]) -> Path:
     options = exporters.Options(embed_media=c.output.qdpx_embed_media,
                                 text_timestamps=c.output.qdpx_timestamps)
     target = qdpx.project_path(folder, Path(c.output.qdpx_project).name)
-    return tr.write_atomic(target, qdpx.project(target.stem, recordings, options),
+    return write_atomic(target, qdpx.project(target.stem, recordings, options),
                            mode=None if c.run.anonymise else manifest.PRIVATE_FILE_MODE)

@@ -11,7 +11,9 @@ import shutil
 import wave
 from pathlib import Path
 
-from kodeklar.transcript import Transcript, UserError, write_atomic
+from kodeklar.core.errors import UserError
+from kodeklar.core.files import write_atomic
+from kodeklar.core.transcript import Transcript
 
 MEDIA_DIR = "media"
 MEDIA_FILE_MODE = 0o600

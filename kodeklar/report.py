@@ -18,8 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from kodeklar.exporters import untranscribed_marker
-from kodeklar.timefmt import clock
-from kodeklar.transcript import Redaction, ReviewItem, Segment, Transcript, write_atomic
+from kodeklar.core.timefmt import clock
+from kodeklar.core.files import write_atomic
+from kodeklar.core.transcript import Redaction, ReviewItem, Segment, Transcript
 
 REVIEW_COLUMNS = ["recording", "segment", "char_start", "char_end", "kind", "time", "speaker",
                   "text", "decision"]

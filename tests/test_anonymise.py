@@ -10,8 +10,8 @@ import anonymise
 from anonymise import AnonymiseOptions, decisions
 from anonymise.decisions import Decision
 from anonymise.pseudonyms import Pseudonyms
-from kodeklar.transcript import (Provenance, Segment, Source, Transcript, UserError, Word,
-                                 validate)
+from kodeklar.core.errors import UserError
+from kodeklar.core.transcript import Provenance, Segment, Source, Transcript, Word, validate
 
 RULES = AnonymiseOptions(use_ner=False)
 

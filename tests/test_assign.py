@@ -1,5 +1,5 @@
 """assign_speakers on hand-made transcripts."""
-from kodeklar.transcript import Provenance, Segment, Source, Transcript, Word
+from kodeklar.core.transcript import Provenance, Segment, Source, Transcript, Word
 from transcribe.assign import assign_speakers
 from transcribe.diarize import Turn
 
@@ -69,7 +69,7 @@ def test_overlapping_turns_are_kept_and_reach_rttm():
     """Two people at once: each word goes to the one who holds it longest, but the
     transcript keeps both turns, and RTTM shows both speakers during the overlap."""
     from kodeklar.exporters import rttm
-    from kodeklar.transcript import Transcript as T
+    from kodeklar.core.transcript import Transcript as T
 
     t = transcript([(0.0, 0.5, " ja"), (0.6, 1.5, " nettopp"), (2.5, 3.0, " mm")])
     turns = [Turn(0.0, 2.0, "a"), Turn(1.2, 3.2, "b"), Turn(4.0, 4.5, "c")]

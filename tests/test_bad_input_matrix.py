@@ -12,7 +12,9 @@ import pytest
 
 import media
 from conftest import PASSPHRASE, ROOT, SAMPLES, cli_env, run_cli
-from kodeklar import transcript as tr
+from kodeklar.core import transcript as tr
+from kodeklar.core.files import write_atomic
+from kodeklar.core.errors import UserError
 
 
 def error_lines(stderr):
@@ -177,7 +179,7 @@ def test_a_write_failure_in_one_recording_lets_the_batch_finish(tmp_path, monkey
     def full_disk_once(*args, **kwargs):
         calls.append(1)
         if len(calls) == 1:
-            raise tr.UserError(f"cannot write {tmp_path}/x ({errno.errorcode[errno.ENOSPC]})")
+            raise UserError(f"cannot write {tmp_path}/x ({errno.errorcode[errno.ENOSPC]})")
         return real_export(*args, **kwargs)
 
     monkeypatch.setattr(pipeline, "export_all", full_disk_once)
@@ -201,8 +203,8 @@ def test_write_atomic_leaves_the_old_file_when_the_disk_is_full(tmp_path, monkey
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
     monkeypatch.setattr(os, "fsync", no_space)
-    with pytest.raises(tr.UserError, match=r"cannot write .*intervju-01.txt \(No space left on device\)"):
-        tr.write_atomic(target, "new text")
+    with pytest.raises(UserError, match=r"cannot write .*intervju-01.txt \(No space left on device\)"):
+        write_atomic(target, "new text")
     assert target.read_text() == "old, complete"
     assert [p.name for p in tmp_path.iterdir()] == ["intervju-01.txt"]
 

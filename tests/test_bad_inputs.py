@@ -6,7 +6,7 @@ import shutil
 import pytest
 
 from conftest import SAMPLES, run_cli
-from kodeklar.transcript import UserError
+from kodeklar.core.errors import UserError
 from transcribe import models
 
 

@@ -3,7 +3,7 @@ import numpy as np
 
 import media
 from conftest import SAMPLES, run_cli
-from kodeklar import transcript as tr
+from kodeklar.core import transcript as tr
 
 
 def test_each_channel_is_a_speaker(tmp_path):

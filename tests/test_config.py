@@ -4,7 +4,7 @@ import tomllib
 import pytest
 
 from kodeklar import config
-from kodeklar.transcript import UserError
+from kodeklar.core.errors import UserError
 from conftest import ROOT
 
 

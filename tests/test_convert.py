@@ -5,7 +5,7 @@ import struct
 import numpy as np
 import pytest
 
-from kodeklar.transcript import UserError
+from kodeklar.core.errors import UserError
 from transcribe import convert, ct2_model, models
 
 

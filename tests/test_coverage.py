@@ -13,7 +13,7 @@ from conftest import SAMPLES
 from kodeklar import exporters, report
 from kodeklar.batch import untranscribed_warning
 from kodeklar.pipeline import Result
-from kodeklar.transcript import Segment, Source, Span, Transcript, Word, load, validate
+from kodeklar.core.transcript import Segment, Source, Span, Transcript, Word, load, validate
 from media import speech
 from transcribe import asr, coverage, models
 from transcribe.options import TranscribeOptions

@@ -12,7 +12,7 @@ import zipfile
 import pytest
 
 from conftest import ROOT, SAMPLES, cli_env, run_cli
-from kodeklar import transcript as tr
+from kodeklar.core import transcript as tr
 
 # runs the real model in kodeklar subprocesses: the full suite only
 pytestmark = pytest.mark.slow

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from kodeklar.transcript import UserError
+from kodeklar.core.errors import UserError
 from transcribe.diarize import DiarizeOptions, Turn, diarize, diarize_channels
 from transcribe.diarize import features
 

@@ -9,8 +9,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kodeklar import exporters
-from kodeklar.timefmt import clock
-from kodeklar.transcript import Transcript, UserError, load
+from kodeklar.core.timefmt import clock
+from kodeklar.core.errors import UserError
+from kodeklar.core.transcript import Transcript, load
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ANON = FIXTURES / "transcripts" / "intervju-01.json"
@@ -89,7 +90,7 @@ def test_txt_and_docx_mark_turns_with_someone_talking_meanwhile(transcript, tmp_
     for 1 s, and P3 for a blip too short to count."""
     import docx
 
-    from kodeklar.transcript import SpeakerTurn
+    from kodeklar.core.transcript import SpeakerTurn
 
     ids = {s.label: s.id for s in transcript.speakers}
     transcript.turns = [SpeakerTurn(0.0, 4.5, ids["Intervjuer"]),
@@ -268,7 +269,7 @@ def test_eaf_shows_both_speakers_during_overlap(transcript):
     go into a tier per speaker, where speech over someone else's words shows."""
     from lxml import etree
     from kodeklar.exporters import eaf
-    from kodeklar.transcript import SpeakerTurn
+    from kodeklar.core.transcript import SpeakerTurn
 
     ids = {s.label: s.id for s in transcript.speakers}
     transcript.turns = [SpeakerTurn(0.0, 4.5, ids["Intervjuer"]),

@@ -36,7 +36,7 @@ def _qde(path: Path) -> str:
 
 
 def test_missing_media_is_a_user_error(tmp_path):
-    from kodeklar.transcript import UserError
+    from kodeklar.core.errors import UserError
     result = CliRunner().invoke(command, [str(ANON), "-f", "eaf", "-o", str(tmp_path),
                                           "--media", str(tmp_path / "{name}.m4a")])
     assert isinstance(result.exception, UserError)
@@ -44,14 +44,14 @@ def test_missing_media_is_a_user_error(tmp_path):
 
 
 def test_project_file_needs_the_qdpx_format(tmp_path):
-    from kodeklar.transcript import UserError
+    from kodeklar.core.errors import UserError
     result = CliRunner().invoke(command, [str(ANON), "-f", "txt", "-o", str(tmp_path),
                                           "--project-file", "studie.qdpx"])
     assert isinstance(result.exception, UserError)
 
 
 def test_unknown_format_fails_before_writing(tmp_path):
-    from kodeklar.transcript import UserError
+    from kodeklar.core.errors import UserError
     result = CliRunner().invoke(command, [str(ANON), "-f", "txt,pdf", "-o", str(tmp_path / "ut")])
     assert isinstance(result.exception, UserError)
     assert not (tmp_path / "ut").exists()
@@ -68,14 +68,14 @@ def test_raw_transcript_exports_with_a_warning(tmp_path):
 
 
 def test_one_media_name_for_several_transcripts_is_refused(tmp_path):
-    from kodeklar.transcript import UserError
+    from kodeklar.core.errors import UserError
     result = CliRunner().invoke(command, [str(ANON), str(RAW), "-o", str(tmp_path),
                                           "--media", "a.m4a"])
     assert isinstance(result.exception, UserError)
 
 
 def test_a_broken_transcript_is_a_user_error(tmp_path):
-    from kodeklar.transcript import UserError
+    from kodeklar.core.errors import UserError
     bad = tmp_path / "x.json"
     bad.write_text('{"schema": "kodeklar.transcript/1"}')
     result = CliRunner().invoke(command, [str(bad), "-o", str(tmp_path)])

@@ -8,7 +8,7 @@ from pathlib import Path
 
 
 from kodeklar import exporters, report
-from kodeklar.transcript import load
+from kodeklar.core.transcript import load
 
 RAW = Path(__file__).parent / "fixtures" / "transcripts" / "intervju-01.raw.json"
 ORIGINALS = ["Kari Nordmann", "Haukeland", "Ola Hansen", "Bergen", "912 34 567", "Solveig",

@@ -5,7 +5,7 @@ import dataclasses
 import pytest
 
 from conftest import SAMPLES
-from kodeklar.transcript import UserError
+from kodeklar.core.errors import UserError
 from transcribe import audio, models
 from transcribe.engines import faster_whisper as fw
 from transcribe.options import TranscribeOptions

@@ -7,7 +7,8 @@ from hypothesis import strategies as st
 
 from anonymise import decisions
 from kodeklar import config
-from kodeklar import transcript as tr
+from kodeklar.core import transcript as tr
+from kodeklar.core.errors import UserError
 
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
@@ -40,7 +41,7 @@ def toml_text(data: dict) -> str:
 def parses_or_user_error(fn, *args):
     try:
         return fn(*args)
-    except tr.UserError as e:
+    except UserError as e:
         assert "\n" not in str(e)
         return None
 

@@ -1,4 +1,4 @@
-from kodeklar.transcript import Word
+from kodeklar.core.transcript import Word
 from transcribe import guards
 from transcribe.engines import DecodedSegment
 from transcribe.options import TranscribeOptions

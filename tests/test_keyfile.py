@@ -6,7 +6,7 @@ import pytest
 
 from anonymise import keyfile
 from anonymise.pseudonyms import Pseudonyms
-from kodeklar.transcript import UserError
+from kodeklar.core.errors import UserError
 
 
 def registry():

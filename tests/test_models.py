@@ -2,7 +2,7 @@ import hashlib
 
 import pytest
 
-from kodeklar.transcript import UserError
+from kodeklar.core.errors import UserError
 from transcribe import models
 
 

@@ -3,7 +3,7 @@ Norwegian, with and without capitals. Sentences are written for this test, not f
 import pytest
 
 from anonymise.ner import MODEL_DIR, load
-from kodeklar.transcript import UserError
+from kodeklar.core.errors import UserError
 
 PERSON = {"PER"}
 PLACE = {"LOC", "GPE_LOC"}

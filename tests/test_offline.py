@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from conftest import ROOT, SAMPLES, cli_env
-from kodeklar import transcript as tr
+from kodeklar.core import transcript as tr
 
 # runs the real model in kodeklar subprocesses: the full suite only
 pytestmark = pytest.mark.slow

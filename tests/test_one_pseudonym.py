@@ -10,7 +10,8 @@ import anonymise
 from anonymise import AnonymiseOptions, keyfile
 from anonymise.pseudonyms import Pseudonyms, sound
 from kodeklar.cli import cli
-from kodeklar.transcript import UserError, save
+from kodeklar.core.errors import UserError
+from kodeklar.core.transcript import save
 from tests.test_anonymise import segment, transcript
 
 ENV = {"KODEKLAR_KEY_PASSPHRASE": "test-passphrase"}

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from kodeklar.transcript import UserError
+from kodeklar.core.errors import UserError
 from transcribe import engines, models
 from transcribe.audio import decode
 from transcribe.options import TranscribeOptions

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from kodeklar import exporters
 from kodeklar.commands.export import command
 from kodeklar.exporters import qdpx
-from kodeklar.transcript import load
+from kodeklar.core.transcript import load
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ANON = FIXTURES / "transcripts" / "intervju-01.json"

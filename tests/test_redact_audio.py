@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 
 from kodeklar.redact_audio import redact_audio, spans
-from kodeklar.transcript import Provenance, Redaction, Source, Transcript, UserError
+from kodeklar.core.errors import UserError
+from kodeklar.core.transcript import Provenance, Redaction, Source, Transcript
 
 
 def _transcript(times):

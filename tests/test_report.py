@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from kodeklar import report
-from kodeklar.transcript import load
+from kodeklar.core.transcript import load
 
 FIXTURES = Path(__file__).parent / "fixtures" / "transcripts"
 # the invented originals behind the redactions of intervju-01.json, by redaction id

@@ -63,7 +63,7 @@ def test_openai_whisper_run_leaves_nothing_outside_the_output_folder(tmp_path):
 def test_every_entry_point_switches_telemetry_off_before_any_library(entry):
     """The library API too: importing any of our packages sets the switches, and they are
     set before onnxruntime, huggingface_hub or pyannote could have read them."""
-    from kodeklar.offline import SWITCHES
+    from kodeklar.core.offline import SWITCHES
 
     code = (f"import json, sys, os, {entry}\n"
             "loaded = [m for m in ('onnxruntime', 'huggingface_hub', 'faster_whisper', 'spacy',"

@@ -7,7 +7,7 @@ import jiwer
 import pytest
 
 from conftest import SAMPLES, run_cli
-from kodeklar import transcript as tr
+from kodeklar.core import transcript as tr
 
 # measured: 0.71 for Whisper base int8 on this clip (bench/RESULTS.md); base is weak on
 # Norwegian, a stronger model (NB-Whisper) is for real work

@@ -1,6 +1,6 @@
 """Speech to Transcript: audio decoding, Whisper engines, offline model resolution,
 hallucination guards, diarisation and speaker-to-word assignment.
 
-Imports nothing of kodeklar but `kodeklar.transcript`; heavy libraries load lazily."""
+Imports nothing of kodeklar but `kodeklar.core`; heavy libraries load lazily."""
 # the offline and no-telemetry switches, before any library is imported
-import kodeklar  # noqa: F401
+import kodeklar.core.offline  # noqa: F401

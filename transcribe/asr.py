@@ -6,7 +6,8 @@ import dataclasses
 import datetime
 from typing import Callable, Iterable
 
-from kodeklar.transcript import Provenance, Segment, Source, Span, Transcript, segment_from_dict
+from kodeklar.core.transcript import (Provenance, Segment, Source, Span,
+    Transcript, segment_from_dict)
 from transcribe import coverage, engines, guards, pieces
 from transcribe.models import ModelInfo
 

@@ -6,7 +6,7 @@ import copy
 
 import numpy as np
 
-from kodeklar.transcript import Segment, Speaker, SpeakerTurn, Transcript
+from kodeklar.core.transcript import Segment, Speaker, SpeakerTurn, Transcript
 
 CHUNK = 512        # words scored against all turns at once: bounds memory on long recordings
 FLIP_GAP = 0.2     # a one-word flip inside speech this tight is a boundary error, not a reply

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from kodeklar.transcript import UserError
+from kodeklar.core.errors import UserError
 
 SAMPLE_RATE = 16000
 MEDIA_EXTENSIONS = {".wav", ".mp3", ".m4a", ".mp4", ".mov", ".ogg", ".oga", ".opus", ".flac",
@@ -132,7 +132,7 @@ def frames(container, stream):
 
 
 def _damage(decoded: float, stated: float, broken_packets: int) -> str:
-    from kodeklar.timefmt import clock
+    from kodeklar.core.timefmt import clock
 
     notes = []
     if stated - decoded > max(MISSING_SECONDS, MISSING_SHARE * stated):

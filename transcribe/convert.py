@@ -16,7 +16,8 @@ import io
 import json
 from pathlib import Path
 
-from kodeklar.transcript import UserError, write_atomic
+from kodeklar.core.errors import UserError
+from kodeklar.core.files import write_atomic
 from transcribe import ct2_model
 from transcribe.models import folder_model
 

@@ -13,7 +13,7 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Callable
 
-from kodeklar.transcript import Segment, Span
+from kodeklar.core.transcript import Segment, Span
 from transcribe.diarize.turns import runs
 
 SAMPLE_RATE = 16000

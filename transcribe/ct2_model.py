@@ -25,7 +25,7 @@ import struct
 from dataclasses import dataclass
 from pathlib import Path
 
-from kodeklar.transcript import UserError
+from kodeklar.core.errors import UserError
 
 BINARY_VERSION = 6
 DTYPES = ("float32", "int8", "int16", "int32", "float16", "bfloat16")

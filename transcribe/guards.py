@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from kodeklar.transcript import Word
+from kodeklar.core.transcript import Word
 from transcribe.engines import DecodedSegment
 
 LOOP_MAX_PERIOD = 12  # words in the longest phrase we look for repeats of

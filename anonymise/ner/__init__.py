@@ -7,7 +7,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from kodeklar.transcript import UserError
+from kodeklar.core.errors import UserError
 
 MODEL_DIR = Path(__file__).with_name("model")
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from kodeklar.commands import common
-from kodeklar.transcript import UserError
+from kodeklar.core.errors import UserError
 
 
 @click.command("anonymise")
@@ -47,7 +47,7 @@ def anonymise_files(paths, out: Path, options, key_path: Path | None,
     import anonymise
     from anonymise import decisions, keyfile
     from kodeklar.commands.run import open_key
-    from kodeklar.transcript import load, save
+    from kodeklar.core.transcript import load, save
 
     raws = [load(p) for p in paths]
     # "intervju-01.raw.json" (the run's private raw transcript) -> "intervju-01.json"
@@ -82,7 +82,8 @@ def redact_text_file(path: Path, options) -> str:
 
     import anonymise
     from anonymise.pseudonyms import Pseudonyms
-    from kodeklar.transcript import Provenance, Segment, Source, Transcript, open_input
+    from kodeklar.core.errors import open_input
+    from kodeklar.core.transcript import Provenance, Segment, Source, Transcript
 
     with open_input(path) as f:
         raw = f.read()

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from kodeklar.transcript import UserError
+from kodeklar.core.errors import UserError
 
 PASSPHRASE_ENV = "KODEKLAR_KEY_PASSPHRASE"
 

@@ -30,7 +30,9 @@ def command(transcripts: tuple[Path, ...], formats: str, out_dir: Path, media: s
     """Export TRANSCRIPT.json files (kodeklar transcripts) to OUT, one file per format."""
     from kodeklar import exporters, redact_audio
     from kodeklar.exporters import qdpx
-    from kodeklar.transcript import UserError, load, write_atomic
+    from kodeklar.core.errors import UserError
+    from kodeklar.core.files import write_atomic
+    from kodeklar.core.transcript import load
 
     wanted = [f.strip().lower() for f in formats.split(",") if f.strip()]
     if not wanted:

@@ -42,7 +42,7 @@ SPEAKER_OPTIONS = ("speakers", "min_speakers", "max_speakers", "roles", "channel
 def _diarise_wanted(kw: dict) -> bool:
     """A speaker option asks for diarisation; with --no-diarise it is a contradiction,
     not something to ignore silently."""
-    from kodeklar.transcript import UserError
+    from kodeklar.core.errors import UserError
 
     given = [name for name in SPEAKER_OPTIONS if kw.get(name)]
     if given and kw.get("diarise") is False:

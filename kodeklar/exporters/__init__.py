@@ -9,8 +9,10 @@ import importlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kodeklar.timefmt import clock
-from kodeklar.transcript import Segment, Span, Transcript, UserError, write_atomic
+from kodeklar.core.timefmt import clock
+from kodeklar.core.errors import UserError
+from kodeklar.core.files import write_atomic
+from kodeklar.core.transcript import Segment, Span, Transcript
 
 # format name -> module in kodeklar.exporters
 FORMATS = {

@@ -7,8 +7,8 @@ sync can be replaced by the `maxqda` export: ATLAS.ti also reads f4/f5 timestamp
 from __future__ import annotations
 
 from kodeklar.exporters import BOM, Options, turns
-from kodeklar.timefmt import clock
-from kodeklar.transcript import Transcript
+from kodeklar.core.timefmt import clock
+from kodeklar.core.transcript import Transcript
 
 EXTENSION = "atlasti.txt"
 

@@ -8,8 +8,8 @@ import io
 
 from kodeklar.exporters import (Options, Turn, overlap_note, turns, turns_and_gaps,
                                 untranscribed_marker)
-from kodeklar.timefmt import clock
-from kodeklar.transcript import Transcript
+from kodeklar.core.timefmt import clock
+from kodeklar.core.transcript import Transcript
 
 EXTENSION = "docx"
 

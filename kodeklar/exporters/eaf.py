@@ -11,8 +11,8 @@ from pathlib import Path
 from urllib.parse import quote
 
 from kodeklar.exporters import Options, created, one_line, speaker_name
-from kodeklar.timefmt import millis
-from kodeklar.transcript import Transcript
+from kodeklar.core.timefmt import millis
+from kodeklar.core.transcript import Transcript
 
 EXTENSION = "eaf"
 LINKS_MEDIA = True

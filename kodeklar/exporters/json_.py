@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from kodeklar.exporters import Options
-from kodeklar.transcript import Transcript
+from kodeklar.core.transcript import Transcript
 
 EXTENSION = "json"
 

@@ -8,8 +8,8 @@ is preceded by its start on a line of its own: clicking a turn plays from its st
 from __future__ import annotations
 
 from kodeklar.exporters import BOM, Options, turns
-from kodeklar.timefmt import clock
-from kodeklar.transcript import Transcript
+from kodeklar.core.timefmt import clock
+from kodeklar.core.transcript import Transcript
 
 EXTENSION = "maxqda.txt"
 

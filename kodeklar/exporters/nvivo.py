@@ -4,8 +4,8 @@ every line and the same number of tabs on every line; it keeps tenths of a secon
 from __future__ import annotations
 
 from kodeklar.exporters import BOM, Options, one_line, turns
-from kodeklar.timefmt import clock
-from kodeklar.transcript import Transcript
+from kodeklar.core.timefmt import clock
+from kodeklar.core.transcript import Transcript
 
 EXTENSION = "nvivo.txt"
 

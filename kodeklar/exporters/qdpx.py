@@ -23,8 +23,8 @@ from kodeklar import __version__
 from kodeklar.exporters import Options, Turn, created, turns
 # `#hh:mm:ss.sss#`, which QualCoder syncs a transcript from as ATLAS.ti does
 from kodeklar.exporters.atlasti import stamp
-from kodeklar.timefmt import clock, millis
-from kodeklar.transcript import Transcript
+from kodeklar.core.timefmt import clock, millis
+from kodeklar.core.transcript import Transcript
 
 EXTENSION = "qdpx"
 LINKS_MEDIA = True

@@ -6,7 +6,7 @@ own speaker wins over its segment's, since the diariser may split a segment)."""
 from __future__ import annotations
 
 from kodeklar.exporters import Options
-from kodeklar.transcript import Transcript
+from kodeklar.core.transcript import Transcript
 
 EXTENSION = "rttm"
 

@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 from kodeklar.exporters import Options, one_line, speaker_name
-from kodeklar.timefmt import clock
-from kodeklar.transcript import Transcript
+from kodeklar.core.timefmt import clock
+from kodeklar.core.transcript import Transcript
 
 EXTENSION = "srt"
 

@@ -4,8 +4,8 @@ someone else talks too is marked `Speaker (samtidig med Other):`, and a paragrap
 from __future__ import annotations
 
 from kodeklar.exporters import Options, Turn, overlap_note, turns_and_gaps, untranscribed_marker
-from kodeklar.timefmt import clock
-from kodeklar.transcript import Transcript
+from kodeklar.core.timefmt import clock
+from kodeklar.core.transcript import Transcript
 
 EXTENSION = "txt"
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import importlib
 from dataclasses import asdict, dataclass
 
-from kodeklar.transcript import UserError
+from kodeklar.core.errors import UserError
 
 from .turns import Turn
 

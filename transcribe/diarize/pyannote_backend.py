@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from kodeklar.transcript import UserError
+from kodeklar.core.errors import UserError
 
 from .turns import Turn
 

@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
-from kodeklar.transcript import UserError, Word
+from kodeklar.core.errors import UserError
+from kodeklar.core.transcript import Word
 
 ENGINES = {
     "faster-whisper": "transcribe.engines.faster_whisper",

@@ -5,7 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from kodeklar.transcript import UserError, Word
+from kodeklar.core.errors import UserError
+from kodeklar.core.transcript import Word
 from transcribe.engines import Decoded, DecodedSegment
 
 

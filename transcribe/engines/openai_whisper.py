@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kodeklar.transcript import UserError, Word
+from kodeklar.core.errors import UserError
+from kodeklar.core.transcript import Word
 from transcribe.convert import alignment_heads, openai_checkpoint
 from transcribe.engines import Decoded, DecodedSegment
 from transcribe.models import cache_dir

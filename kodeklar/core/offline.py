@@ -2,7 +2,7 @@
 
 The libraries read these switches once, when they are imported, so this module must run
 before any of them: `kodeklar/__init__.py` imports it first, and `transcribe` and `anonymise`
-import `kodeklar`, so the CLI, `python -m kodeklar` and the library API all pass here.
+import it, so the CLI, `python -m kodeklar` and the library API all pass here.
 The values are forced, not defaults: a researcher's shell may have telemetry or the hub on
 for other work, and kodeklar's promise is that nothing leaves the machine."""
 import os

@@ -1,10 +1,8 @@
 """The Transcript: the one data structure every stage reads and writes.
 
-This module is the contract between `transcribe/`, `anonymise/` and `kodeklar/`. It imports
-nothing of ours, so both stage packages may depend on it and on nothing else of kodeklar.
-It also holds what every stage shares with it: the error a user can cause (`UserError`),
-the one way a file the user named is opened (`open_input`) and the one way a file is
-written (`write_atomic`).
+This module is the contract between `transcribe/`, `anonymise/` and the application. Like
+all of `kodeklar.core` it imports nothing of ours outside the core, so both stage packages
+may depend on it and on nothing else of kodeklar.
 
 Text conventions:
 - `Segment.text` is the segment's words joined: `"".join(w.text for w in words).strip()`.
@@ -15,21 +13,17 @@ Text conventions:
 """
 from __future__ import annotations
 
-import contextlib
 import json
 import os
-import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO, Callable, Iterator
+from typing import Any
+
+from kodeklar.core.errors import UserError, open_input
+from kodeklar.core.files import write_atomic
 
 SCHEMA_ID = "kodeklar.transcript/1"
 SCHEMA_PATH = Path(__file__).with_name("transcript.schema.json")
-
-
-class UserError(Exception):
-    """An error the user can cause and fix. Its message is one line for stderr and never
-    contains transcript text."""
 
 
 @dataclass
@@ -198,25 +192,6 @@ def validate(data: dict[str, Any]) -> None:
                         f"fails '{error.validator}' of the schema")
 
 
-@contextlib.contextmanager
-def open_input(path: str | os.PathLike) -> Iterator[BinaryIO]:
-    """Open a file the user named, for reading in binary; every way that can fail is one
-    UserError line."""
-    path = Path(path)
-    try:
-        f = open(path, "rb")
-    except FileNotFoundError:
-        raise UserError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise UserError(f"{path}: is a folder, not a file") from None
-    except PermissionError:
-        raise UserError(f"{path}: cannot read (permission denied)") from None
-    except OSError as e:
-        raise UserError(f"{path}: cannot read ({e.strerror})") from None
-    with f:
-        yield f
-
-
 def load(path: str | os.PathLike) -> Transcript:
     """Read and validate a Transcript JSON file."""
     path = Path(path)
@@ -237,36 +212,3 @@ def load(path: str | os.PathLike) -> Transcript:
 
 def save(transcript: Transcript, path: str | os.PathLike) -> Path:
     return write_atomic(path, transcript.to_json() + "\n")
-
-
-def write_atomic(path: str | os.PathLike, data: str | bytes | Callable[[BinaryIO], None],
-                 mode: int | None = None) -> Path:
-    """Write `data` to `path` so that a reader, or a crash, never sees a partial file:
-    a temporary file in the same folder, fsync, then rename over the target. `data` is
-    text, bytes, or a function that writes into the open binary file (for outputs too large
-    to hold in memory, such as redacted audio). `mode` sets the file's permissions (e.g.
-    0o600 for private outputs)."""
-    path = Path(path)
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    except OSError as e:
-        raise UserError(f"cannot write in {path.parent} ({e.strerror})") from None
-    try:
-        with os.fdopen(fd, "wb") as f:
-            if callable(data):
-                data(f)
-            else:
-                f.write(data.encode("utf-8") if isinstance(data, str) else data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, mode if mode is not None else 0o644)
-        os.replace(tmp, path)
-    except BaseException as e:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        if isinstance(e, OSError):
-            raise UserError(f"cannot write {path} ({e.strerror})") from None
-        raise
-    return path
