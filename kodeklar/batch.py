@@ -128,14 +128,18 @@ def private_tempdir(out: Path):
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def run_batch(inputs: list[str], settings: pipeline.Settings) -> int:
+def run_batch(inputs: list[str], settings: pipeline.Settings, whole_folder: bool = True) -> int:
     """Process every recording found in `inputs`. Returns the exit status: 0 if all
-    succeeded, 1 if any failed."""
+    succeeded, 1 if any failed. `whole_folder=False` is for one task of a Slurm array,
+    which shares OUT with the other tasks: it takes no folder lock and leaves the
+    temporary files alone (it has its recording's lock only)."""
     out = settings.out
     prepare_output(out)
     console = _console()
-    with manifest.OutputLock(out):
-        remove_partial_files(out)
+    with manifest.OutputLock(out) if whole_folder else contextlib.nullcontext():
+        # an array task's half-written files are not garbage while it runs
+        if whole_folder and not manifest.busy_recordings(out):
+            remove_partial_files(out)
         with private_tempdir(out):
             return _run_locked(inputs, settings, console)
 
@@ -167,9 +171,10 @@ def _run_locked(inputs: list[str], settings: pipeline.Settings, console) -> int:
                 progress.update(total, completed=base + done)
                 progress.update(task, completed=done)
 
-            entry = man.recording(name)
-            result = _process_one(f, name, settings, entry, on_progress, man.save, console)
-            man.save()
+            with _recording_locked(out, name, console):
+                entry = man.recording(name)
+                result = _process_one(f, name, settings, entry, on_progress, man.save, console)
+                man.save()
             results.append(result)
             done_before += todo
             if result.status == "skipped" and isinstance(progress, PlainProgress):
@@ -187,6 +192,20 @@ def _run_locked(inputs: list[str], settings: pipeline.Settings, console) -> int:
         report.write_batch_report([r.report | {"name": r.name, "status": r.status}
                                    for r in results], out / "reports")
     return 1 if any(r.status == "failed" for r in results) else 0
+
+
+@contextlib.contextmanager
+def _recording_locked(out: Path, name: str, console):
+    """One process per recording: a Slurm array task may be at it; then this one waits,
+    and finds its work cached."""
+    lock = manifest.recording_lock(out, name)
+    if not lock.acquire(wait=False):
+        console.print(f"{name}: another job is working on it; waiting", highlight=False)
+        lock.acquire(wait=True)
+    try:
+        yield
+    finally:
+        lock.release()
 
 
 def _say(console, message: str, kind: str = "error") -> None:

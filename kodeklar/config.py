@@ -38,6 +38,20 @@ class OutputOptions:
 
 
 @dataclass
+class SlurmOptions:
+    """`kodeklar slurm`: what each job asks Slurm for. It shapes no output, so it is left
+    out of the cache keys and the reports (Config.as_dict)."""
+    partition: str = ""          # "" = the cluster's default partition
+    account: str = ""
+    time: str = ""               # per job, e.g. "4:00:00"; "" = the partition's default
+    mem: str = ""                # per job, e.g. "16G"
+    cpus_per_task: int = 4
+    gpus_per_task: int = 0       # 1 with --device cuda on a GPU partition; the finishing job gets none
+    array_limit: int = 0         # at most this many array tasks at once; 0 = no limit
+    sbatch: list[str] = field(default_factory=list)   # extra #SBATCH lines, e.g. ["--qos=normal"]
+
+
+@dataclass
 class RecordingOptions:
     """Settings for one recording of a batch, a `[recordings."NAME"]` table where NAME is
     the input file's name without its extension: an interview and a focus group differ in
@@ -61,7 +75,12 @@ def _sections() -> dict[str, type]:
     from transcribe.options import TranscribeOptions
 
     return {"run": RunOptions, "transcribe": TranscribeOptions, "diarise": DiarizeOptions,
-            "anonymise": AnonymiseOptions, "output": OutputOptions, "recordings": Recordings}
+            "anonymise": AnonymiseOptions, "output": OutputOptions, "recordings": Recordings,
+            "slurm": SlurmOptions}
+
+
+# sections that shape no output: left out of the cache keys and the reports' settings
+NOT_IN_RESULTS = ("slurm",)
 
 
 @dataclass
@@ -75,7 +94,9 @@ class Config:
             raise AttributeError(name) from None
 
     def as_dict(self) -> dict[str, dict]:
-        return {name: dataclasses.asdict(opts) for name, opts in self.sections.items()}
+        """The settings that shape the outputs (for cache keys and reports)."""
+        return {name: dataclasses.asdict(opts) for name, opts in self.sections.items()
+                if name not in NOT_IN_RESULTS}
 
     def shareable_dict(self) -> dict[str, dict]:
         """The settings as a shareable report may show them: the study's known names and

@@ -52,6 +52,9 @@ class Settings:
     decisions: list = field(default_factory=list)
     decisions_sha256: str = ""
     stages: tuple[str, ...] = ("transcribe", "diarise", "anonymise", "export")
+    # the finishing job of a Slurm array: transcripts come from the array tasks' cache only;
+    # a recording without one fails instead of being transcribed here
+    cached_only: bool = False
 
 
 @dataclass
@@ -90,6 +93,32 @@ def _decisions_for(settings: Settings, name: str) -> list:
 def final_key(settings: Settings, sha256: str, c) -> str:
     return stage_key(TOOL, sha256, settings.model.sha256 if settings.model else "",
                      c.as_dict(), settings.stages, settings.decisions_sha256)
+
+
+def transcribe_key(settings: Settings, sha256: str, c) -> str:
+    return stage_key("transcribe", TOOL, sha256, settings.model.sha256, dataclasses.asdict(c.transcribe))
+
+
+def diarise_key(asr_key: str, c) -> str:
+    return stage_key("diarise", asr_key, dataclasses.asdict(c.diarise),
+                     c.run.channels_as_speakers, c.run.roles)
+
+
+def diarises(settings: Settings, c) -> bool:
+    return "diarise" in settings.stages and c.run.diarise
+
+
+def transcribed(path: Path, settings: Settings) -> bool:
+    """Whether the expensive stages (transcription, and diarisation if on) of the recording
+    at `path` are cached: what one Slurm array task leaves behind."""
+    from kodeklar.config import for_recording
+    from transcribe import models
+
+    c = for_recording(settings.config, path.stem)
+    key = transcribe_key(settings, models.sha256_file(path), c)
+    if diarises(settings, c):
+        key = diarise_key(key, c)
+    return (settings.out / "private" / "cache" / f"{key}.json").is_file()
 
 
 def process(path: Path, name: str, settings: Settings, entry: dict,
@@ -132,7 +161,7 @@ def process(path: Path, name: str, settings: Settings, entry: dict,
 
     # transcribe
     t = time.perf_counter()
-    asr_key = stage_key("transcribe", TOOL, sha, settings.model.sha256, dataclasses.asdict(c.transcribe))
+    asr_key = transcribe_key(settings, sha, c)
 
     checkpoint = pieces.Checkpoint(manifest.private_dir(settings.out, "cache") / f"{asr_key}.partial.json")
 
@@ -144,7 +173,11 @@ def process(path: Path, name: str, settings: Settings, entry: dict,
         return asr.transcribe(samples, source, c.transcribe, settings.model, TOOL, on_progress,
                               checkpoint=checkpoint)
 
-    transcript, hit = _cached(settings, asr_key, run_asr)
+    def not_transcribed():
+        raise UserError(f"{path}: its transcript is missing: its Slurm array task failed or was "
+                        f"killed (logs in OUT/slurm/logs); run kodeklar slurm again to finish it")
+
+    transcript, hit = _cached(settings, asr_key, not_transcribed if settings.cached_only else run_asr)
     checkpoint.remove()
     stages["transcribe"] = {"key": asr_key, "cached": hit, "seconds": round(time.perf_counter() - t, 2),
                             "resumed_seconds": checkpoint.resumed_seconds}
@@ -153,12 +186,11 @@ def process(path: Path, name: str, settings: Settings, entry: dict,
     result.untranscribed = [[u.start, u.end] for u in transcript.untranscribed]
 
     # diarise
-    if "diarise" in settings.stages and c.run.diarise:
+    if diarises(settings, c):
         t = time.perf_counter()
-        diar_key = stage_key("diarise", asr_key, dataclasses.asdict(c.diarise),
-                             c.run.channels_as_speakers, c.run.roles)
-        transcript, hit = _cached(settings, diar_key,
-                                  lambda: _diarise(transcript, path, decoded, c))
+        diar_key = diarise_key(asr_key, c)
+        transcript, hit = _cached(settings, diar_key, not_transcribed if settings.cached_only
+                                  else lambda: _diarise(transcript, path, decoded, c))
         stages["diarise"] = {"key": diar_key, "cached": hit, "seconds": round(time.perf_counter() - t, 2)}
         if on_progress:
             on_progress(result.duration * (1 + LATER_STAGES["diarise"]))

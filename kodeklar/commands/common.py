@@ -115,9 +115,12 @@ def check_formats(formats: list[str]) -> None:
         raise UserError(f"unknown format '{unknown[0]}' (choose from: {', '.join(FORMATS)})")
 
 
-def passphrase(confirm: bool = False) -> str:
-    """The key file's passphrase: from the environment (batch jobs) or a hidden prompt.
-    Never a command-line argument, where it would show in the process list."""
+def passphrase(confirm: bool = False, file: Path | None = None) -> str:
+    """The key file's passphrase: from a file the user names, the environment (batch jobs)
+    or a hidden prompt. Never a command-line argument, where it would show in the process
+    list."""
+    if file is not None:
+        return read_passphrase_file(file)
     value = os.environ.get(PASSPHRASE_ENV)
     if value:
         return value
@@ -125,3 +128,20 @@ def passphrase(confirm: bool = False) -> str:
         raise UserError(f"the key file needs a passphrase: set {PASSPHRASE_ENV} or run in a terminal")
     return click.prompt("Passphrase for the key file", hide_input=True,
                         confirmation_prompt=confirm, err=True)
+
+
+def read_passphrase_file(path: Path) -> str:
+    """The passphrase on the first line of a file that only its owner may read."""
+    try:
+        mode = path.stat().st_mode
+        if mode & 0o077:
+            raise UserError(f"passphrase file {path} can be read by others (mode {mode & 0o777:o}); "
+                            f"chmod 600 {path}")
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as e:
+        raise UserError(f"cannot read passphrase file {path} ({e.strerror})") from None
+    except UnicodeDecodeError:
+        raise UserError(f"passphrase file {path}: not UTF-8 text") from None
+    if not lines or not lines[0]:
+        raise UserError(f"passphrase file {path}: the first line is empty")
+    return lines[0]

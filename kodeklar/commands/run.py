@@ -44,7 +44,8 @@ def command(inputs, out, config_path, key_path, decisions_path, **kw):
 
 
 def prepare(config, out: Path, key_path: Path | None, decisions_path: Path | None,
-            stages=("transcribe", "diarise", "anonymise", "export")):
+            stages=("transcribe", "diarise", "anonymise", "export"),
+            passphrase_file: Path | None = None):
     """Everything that can fail for the whole batch fails here, before any recording:
     the model, the key file and its passphrase, the decisions file."""
     from kodeklar import batch, manifest, pipeline
@@ -59,7 +60,7 @@ def prepare(config, out: Path, key_path: Path | None, decisions_path: Path | Non
         if key_path.parent == out / "private":
             manifest.private_dir(out)
         settings.key_file = key_path
-        settings.passphrase, settings.pseudonyms = open_key(key_path)
+        settings.passphrase, settings.pseudonyms = open_key(key_path, passphrase_file)
         if decisions_path is not None:
             from anonymise import decisions
 
@@ -68,12 +69,12 @@ def prepare(config, out: Path, key_path: Path | None, decisions_path: Path | Non
     return settings
 
 
-def open_key(key_path: Path):
+def open_key(key_path: Path, passphrase_file: Path | None = None):
     """The project's pseudonym key: opened with its passphrase, or created (asking twice)."""
     from anonymise import keyfile
     from anonymise.pseudonyms import Pseudonyms
 
     if key_path.exists():
-        secret = common.passphrase()
+        secret = common.passphrase(file=passphrase_file)
         return secret, keyfile.load(key_path, secret)
-    return common.passphrase(confirm=True), Pseudonyms()
+    return common.passphrase(confirm=True, file=passphrase_file), Pseudonyms()
