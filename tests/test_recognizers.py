@@ -5,13 +5,8 @@ import pytest
 
 import anonymise
 from anonymise import AnonymiseOptions
-from tests.test_identifiers import first_valid, make_mod11
+from tests.anonymising import RULES, first_valid, found, make_mod11
 
-RULES = AnonymiseOptions(use_ner=False)
-
-
-def found(text, options=RULES):
-    return {text[s.start:s.end]: s.category for s in anonymise.detect(text, options=options)}
 
 
 def test_import_is_cheap():
