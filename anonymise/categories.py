@@ -1,7 +1,8 @@
 """Every category of personal data, with everything the rest of anonymise says about it: its
 Norwegian replacement label, how `generalise` words it, what it yields to when detections
 overlap, and whether it is redacted or only flagged for review by default. Every other module
-reads these facts from here."""
+reads these facts from here. Which of several overlapping detections of one name decides its
+category is a fact of the recognizers, not of the categories (their `priority`)."""
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -10,8 +10,8 @@ from anonymise.span import Span
 from anonymise.tokens import Token
 
 # When detections overlap, category and explanation come from the recognizer with the highest
-# priority: validated identifiers and patterns (and word lists) over the project's own name
-# list (5), institutions (4), the NER model (3) and capitalisation (1).
+# priority: validated identifiers, patterns and word lists first, then the project's own name
+# list, institutions, the NER model and last capitalisation (each class sets its own).
 PATTERN_PRIORITY = 6
 
 # metadata keys of the identifying part of an institution name (see Span.place_start)
