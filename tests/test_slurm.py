@@ -261,3 +261,32 @@ def test_the_finishing_job_never_transcribes(tmp_path):
 def test_array_task_needs_its_index(tmp_path):
     result = kodeklar("slurm", "--phase", "transcribe", "-o", tmp_path, env={"SLURM_ARRAY_TASK_ID": None})
     assert "runs inside a Slurm array task" in str(result.exception)
+
+
+def test_kodeklar_run_waits_for_an_array_task_at_the_same_recording(tmp_path):
+    """Then it finds the task's work cached instead of doing it a second time beside it."""
+    import io
+    import threading
+
+    from rich.console import Console
+
+    from kodeklar import batch
+
+    task = manifest.recording_lock(tmp_path, "intervju-01")
+    assert task.acquire(wait=False)
+    console = Console(file=io.StringIO())
+    entered = threading.Event()
+
+    def run():
+        with batch._recording_locked(tmp_path, "intervju-01", console):
+            entered.set()
+
+    waiting = threading.Thread(target=run)
+    waiting.start()
+    try:
+        assert not entered.wait(0.5)
+        assert "intervju-01: another job is working on it; waiting" in console.file.getvalue()
+    finally:
+        task.release()
+    waiting.join(10)
+    assert entered.is_set()
