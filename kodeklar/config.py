@@ -1,6 +1,10 @@
 """Project configuration: `configs/default.toml`, overridden by a project's TOML file,
 overridden by command-line options. Each TOML table fills one options dataclass by field
-name, so a misspelt key or a wrong type is caught and named, never silently ignored."""
+name, so a misspelt key or a wrong type is caught and named, never silently ignored.
+
+Each field is made with `kodeklar.core.options.opt` and carries its help; default.toml
+(`default_toml`) and the command-line options (`command_line_fields`, used by
+kodeklar.commands.common) are generated from the fields."""
 from __future__ import annotations
 
 import dataclasses
@@ -250,7 +254,8 @@ def load_config(path: str | Path | None = None) -> Config:
 
 
 def override(config: Config, section: str, **values) -> Config:
-    """Command-line options: only those the user gave (not None) replace the config."""
+    """Options of one section set in code (tests, benchmarks); None leaves a value as it is.
+    The command line's options go through kodeklar.commands.common.build_config."""
     given = {k: v for k, v in values.items() if v is not None}
     return merge(config, {section: given}, "command line") if given else config
 

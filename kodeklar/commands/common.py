@@ -47,7 +47,7 @@ def _click_option(f, help: str | None):
     if help is None:
         shown = _shown_default(f)
         help = meta["help"]
-        if choices and parse:  # a comma list: its items are checked by build_config
+        if choices and parse:  # a comma list, not a click.Choice
             help += f" Choose from: {', '.join(choices())}."
         if shown:
             help += f"  [default: {shown}]"
@@ -56,7 +56,9 @@ def _click_option(f, help: str | None):
     if isinstance(default, bool):
         if "/" not in flags:  # `--no-vad` turns a true default off; `--keep-names` on
             kwargs.update(is_flag=True, flag_value=not flags.startswith("--no-"))
-    elif isinstance(default, list) and not parse:
+    elif parse:
+        pass  # the text as typed: `parse` makes the value, build_config checks it
+    elif isinstance(default, list):
         kwargs.update(multiple=True, default=())
     elif choices:
         kwargs["type"] = _RegistryChoice(choices)

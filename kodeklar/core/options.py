@@ -25,8 +25,8 @@ def opt(default: Any, help: str, *, cli: str | None = None,
              than `--help` should).
     parse:   turns the given command-line text into the field's value ("auto" -> None).
     limits:  an int option's inclusive range.
-    example: for a field whose default is None (TOML has no null): the value shown,
-             commented out, in default.toml.
+    example: the value shown, commented out, in default.toml where the default cannot be
+             (None: TOML has no null) or is not a setting (a [recordings."NAME"] table).
     """
     metadata = {"help": help, "cli": cli, "choices": choices, "parse": parse,
                 "limits": limits, "metavar": metavar, "example": example}
