@@ -292,7 +292,7 @@ def _toml(value: Any) -> str:
 
 def _help(f: dataclasses.Field) -> str:
     choices = f.metadata["choices"]
-    return f.metadata["help"] + (f" One of: {', '.join(choices())}." if choices else "")
+    return f.metadata["help"] + (f" Choose from: {', '.join(choices())}." if choices else "")
 
 
 def _setting(f: dataclasses.Field) -> str:
@@ -312,7 +312,8 @@ def default_toml() -> str:
             continue
         lines = [f"[{name}]"]
         for f in dataclasses.fields(cls):
-            lines += [f"# {line}" for line in textwrap.wrap(_help(f), _WIDTH - 2, break_on_hyphens=False)]
+            lines += [f"# {line}" for line in
+                      textwrap.wrap(_help(f), _WIDTH - 2, break_on_hyphens=False)]
             lines.append(_setting(f))
         parts.append("\n".join(lines) + "\n")
     # a table per study file name: only an example, every line commented out
