@@ -199,6 +199,7 @@ def test_options_not_given_leave_the_project_config(tmp_path):
     assert (c.transcribe.beam_size, c.transcribe.vad, c.transcribe.language) == (2, False, "nn")
     assert c.run.diarise is False and c.output.formats == ["txt"] and c.transcribe.glossary == []
     assert _parsed(run.command, "--config", str(path), "--diarise").run.diarise is True
+    assert _parsed(run.command, "--config", str(path), "--format", "").output.formats == ["txt"]
 
 
 @pytest.mark.parametrize("args, message", [

@@ -100,8 +100,8 @@ def given_options(kw: dict) -> dict[str, dict]:
     given: dict[str, dict] = {}
     for name, value in kw.items():
         section, f = fields[name]
-        if value is None or value == ():
-            continue
+        if value is None or value == () or (value == "" and f.metadata["parse"]):
+            continue  # not given; an empty `--format ""` or `--roles ""` changes nothing
         if f.metadata["parse"]:
             value = f.metadata["parse"](value)
         elif isinstance(value, tuple):
