@@ -86,14 +86,19 @@ class OutputOptions:
 class SlurmOptions:
     """`kodeklar slurm`: what each job asks Slurm for. It shapes no output, so it is left
     out of the cache keys and the reports (Config.as_dict)."""
-    partition: str = ""          # "" = the cluster's default partition
-    account: str = ""
-    time: str = ""               # per job, e.g. "4:00:00"; "" = the partition's default
-    mem: str = ""                # per job, e.g. "16G"
-    cpus_per_task: int = 4
-    gpus_per_task: int = 0       # 1 with --device cuda on a GPU partition; the finishing job gets none
-    array_limit: int = 0         # at most this many array tasks at once; 0 = no limit
-    sbatch: list[str] = field(default_factory=list)   # extra #SBATCH lines, e.g. ["--qos=normal"]
+    partition: str = opt("", "Slurm partition of both jobs, e.g. the GPU partition (with "
+                         "--gpus-per-task 1 --device cuda); \"\" = the cluster's default.",
+                         cli="--partition")
+    account: str = opt("", "Slurm account (project) of both jobs, e.g. p123 on TSD.", cli="--account")
+    time: str = opt("", "Time limit of each job, e.g. 4:00:00; \"\" = the partition's default.",
+                    cli="--time")
+    mem: str = opt("", "Memory of each job, e.g. 16G; \"\" = the partition's default.", cli="--mem")
+    cpus_per_task: int = opt(4, "CPUs of each job.", cli="--cpus-per-task", limits=(1, None))
+    gpus_per_task: int = opt(0, "GPUs of each array task; the finishing job gets none.",
+                             cli="--gpus-per-task", limits=(0, None))
+    array_limit: int = opt(0, "At most this many array tasks at once; 0 = no limit.",
+                           cli="--array-limit", limits=(0, None))
+    sbatch: list[str] = opt([], "Extra #SBATCH lines of both jobs, e.g. [\"--qos=normal\"].")
 
 
 @dataclass

@@ -46,7 +46,7 @@ def test_writes_both_scripts_with_the_same_options_for_both_phases(tmp_path, sec
     out = tmp_path / "ut"
     result = kodeklar("slurm", SAMPLES, "-o", out, "--passphrase-file", secret_file,
                       "--roles", "S1=Intervjuer,S2=Informant", "--glossary", "Ahus sykehus",
-                      "--no-diarise", "--format", "json,txt", "--partition", "gpu",
+                      "--no-diarise", "--no-vad", "--keep-names", "--format", "json,txt", "--partition", "gpu",
                       "--gpus-per-task", "1", "--array-limit", "2", "--time", "2:00:00",
                       "--mem", "8G", "--account", "p123")
     assert result.exit_code == 0, result.output
@@ -61,11 +61,12 @@ def test_writes_both_scripts_with_the_same_options_for_both_phases(tmp_path, sec
     assert not any(o.startswith(("--array", "--gpus")) for o in sbatch_lines(finish))
     assert "--partition=gpu" in sbatch_lines(finish)
 
-    forwarded = ["--roles", "S1=Intervjuer,S2=Informant", "--no-diarise", "--format", "json,txt"]
+    forwarded = ["--roles", "S1=Intervjuer,S2=Informant", "--no-diarise", "--no-vad", "--keep-names",
+                 "--format", "json,txt"]
     task = exec_line(transcribe)
     assert task[:6] == [sys.executable, "-m", "kodeklar", "slurm", "--phase", "transcribe"]
     assert task[6:8] == ["-o", str(out.resolve())]
-    assert set(forwarded) < set(task) and "Ahus sykehus" in task
+    assert set(forwarded) < set(task) and "Ahus sykehus" in task and "--partition" not in task
     finisher = exec_line(finish)
     assert finisher[5] == "finish" and finisher[6:-2] == task[6:]
     assert finisher[-2:] == ["--passphrase-file", str(secret_file)]

@@ -26,15 +26,10 @@ from kodeklar.core.errors import UserError
 @click.option("--passphrase-file", type=click.Path(dir_okay=False, path_type=Path),
               help="File with the key's passphrase on its first line, readable by you only (chmod 600): "
                    "the finishing job reads it, as a batch job cannot ask.")
-@click.option("--array-limit", type=click.IntRange(0), help="At most this many array tasks at once.")
-@click.option("--partition", help="Slurm partition, e.g. a GPU partition (with --gpus-per-task 1 --device cuda).")
-@click.option("--account", help="Slurm account (project), e.g. p123 on TSD.")
-@click.option("--time", help="Time limit of each job, e.g. 4:00:00.")
-@click.option("--mem", help="Memory of each job, e.g. 16G.")
-@click.option("--cpus-per-task", type=click.IntRange(1), help="CPUs of each job (default 4).")
-@click.option("--gpus-per-task", type=click.IntRange(0), help="GPUs of each array task (default 0).")
+@common.options_from("slurm")
 @click.option("--phase", type=click.Choice(["transcribe", "finish"]), hidden=True)
-def command(inputs, out, submit, show_status, passphrase_file, phase, **kw):
+def command(inputs, out, submit, show_status, passphrase_file, phase, config_path, key_path,
+            decisions_path, **kw):
     """Write (and with --submit, submit) a Slurm job array that transcribes and diarises one
     recording of INPUTS per task, and a job that then anonymises, exports and reports them
     all into OUT. Takes kodeklar run's options. Run it again to do what is left."""
@@ -46,9 +41,7 @@ def command(inputs, out, submit, show_status, passphrase_file, phase, **kw):
     if out is None:
         raise click.UsageError("give the output folder with -o OUT")
     out = out.resolve()
-    config = common.build_config(kw.pop("config_path"), kw)
-    config = _slurm_options(config, kw)
-    key_path, decisions_path = kw["key_path"], kw["decisions_path"]
+    config = common.build_config(config_path, kw)
     if phase == "transcribe":
         settings = run.prepare(config, out, None, None, stages=slurm.PHASE_ONE)
         sys.exit(slurm.transcribe_task(settings, _array_index()))
@@ -91,13 +84,6 @@ RUN_OPTIONS = [p for p in run.command.params if p.name not in ("inputs", "out")]
 command.params += RUN_OPTIONS
 
 
-def _slurm_options(config, kw: dict):
-    from kodeklar.config import override
-
-    return override(config, "slurm", **{k: kw.get(k) for k in (
-        "array_limit", "partition", "account", "time", "mem", "cpus_per_task", "gpus_per_task")})
-
-
 def _forwarded(ctx: click.Context) -> list[str]:
     """The kodeklar run options given on this command line, as arguments for the jobs:
     they must compute the same cache keys and outputs as `kodeklar run` with them."""
@@ -107,11 +93,8 @@ def _forwarded(ctx: click.Context) -> list[str]:
             continue
         value = ctx.params[param.name]
         flag = next(o for o in param.opts if o.startswith("--"))
-        if param.is_flag:
-            if param.secondary_opts:
-                args.append(flag if value else param.secondary_opts[0])
-            elif value:
-                args.append(flag)
+        if param.is_flag:  # given: it says what it means (--keep-names, --no-vad)
+            args.append(param.secondary_opts[0] if param.secondary_opts and not value else flag)
             continue
         for v in value if param.multiple else [value]:
             args += [flag, str(v.resolve()) if isinstance(v, Path) else str(v)]
