@@ -6,7 +6,8 @@ import io
 import re
 from dataclasses import dataclass
 
-from kodeklar import batch, pipeline
+from kodeklar.app import pipeline
+from kodeklar.commands import progress
 
 
 class FakeClock:
@@ -19,8 +20,8 @@ class FakeClock:
 
 def test_one_plain_line_per_interval_with_percent_audio_and_eta():
     out, now = io.StringIO(), FakeClock()
-    p = batch.PlainProgress(out, interval=30.0, clock_=now)
-    total = p.add_task(batch.ALL, total=2000.0)
+    p = progress.PlainProgress(out, interval=30.0, clock_=now)
+    total = p.add_task(progress.ALL, total=2000.0)
     task = p.add_task("intervju-01", total=1000.0, duration=900.0, audio="0:15:00")
     for second in range(0, 121, 5):       # two minutes, 10 s of audio done per second
         now.t = float(second)
