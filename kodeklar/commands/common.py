@@ -141,3 +141,20 @@ def passphrase(confirm: bool = False) -> str:
         raise UserError(f"the key file needs a passphrase: set {PASSPHRASE_ENV} or run in a terminal")
     return click.prompt("Passphrase for the key file", hide_input=True,
                         confirmation_prompt=confirm, err=True)
+
+
+def no_cache_option(f):
+    """`--no-cache` redoes every stage, `--no-cache=STAGE` that one: its cached result is
+    ignored and replaced, and no recording is skipped as already done."""
+    from kodeklar.app.pipeline import STAGES
+
+    return click.option("--no-cache", "no_cache", is_flag=False, flag_value="all", default=None,
+                        type=click.Choice(("all",) + STAGES),
+                        help="Redo every stage (or --no-cache=STAGE: that one) "
+                             "although a cached result exists.")(f)
+
+
+def no_cache_stages(value: str | None) -> frozenset[str]:
+    from kodeklar.app.pipeline import STAGES
+
+    return frozenset(STAGES if value == "all" else (value,) if value else ())
