@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import SAMPLES
-from kodeklar import manifest, pipeline, slurm
+from kodeklar.app import manifest, pipeline, slurm
 from kodeklar.cli import cli
 from kodeklar.config import SlurmOptions, load_config
 from kodeklar.core.errors import UserError
@@ -266,27 +266,24 @@ def test_array_task_needs_its_index(tmp_path):
 
 def test_kodeklar_run_waits_for_an_array_task_at_the_same_recording(tmp_path):
     """Then it finds the task's work cached instead of doing it a second time beside it."""
-    import io
     import threading
 
-    from rich.console import Console
-
-    from kodeklar import batch
+    from kodeklar.app import batch
 
     task = manifest.recording_lock(tmp_path, "intervju-01")
     assert task.acquire(wait=False)
-    console = Console(file=io.StringIO())
+    told = []
     entered = threading.Event()
 
     def run():
-        with batch._recording_locked(tmp_path, "intervju-01", console):
+        with batch._recording_locked(tmp_path, "intervju-01", told.append):
             entered.set()
 
     waiting = threading.Thread(target=run)
     waiting.start()
     try:
         assert not entered.wait(0.5)
-        assert "intervju-01: another job is working on it; waiting" in console.file.getvalue()
+        assert [e.message for e in told] == ["intervju-01: another job is working on it; waiting"]
     finally:
         task.release()
     waiting.join(10)

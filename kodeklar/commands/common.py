@@ -7,10 +7,9 @@ from pathlib import Path
 
 import click
 
+from kodeklar.app.prepare import PASSPHRASE_ENV
 from kodeklar.core.errors import UserError
 from kodeklar.core.options import default_of
-
-PASSPHRASE_ENV = "KODEKLAR_KEY_PASSPHRASE"
 
 
 def config_option(f):
@@ -131,12 +130,9 @@ def check_formats(formats: list[str]) -> None:
         raise UserError(f"unknown format '{unknown[0]}' (choose from: {', '.join(FORMATS)})")
 
 
-def passphrase(confirm: bool = False, file: Path | None = None) -> str:
-    """The key file's passphrase: from a file the user names, the environment (batch jobs)
-    or a hidden prompt. Never a command-line argument, where it would show in the process
-    list."""
-    if file is not None:
-        return read_passphrase_file(file)
+def passphrase(confirm: bool = False) -> str:
+    """The key file's passphrase: from the environment (batch jobs) or a hidden prompt.
+    Never a command-line argument, where it would show in the process list."""
     value = os.environ.get(PASSPHRASE_ENV)
     if value:
         return value
@@ -161,3 +157,20 @@ def read_passphrase_file(path: Path) -> str:
     if not lines or not lines[0]:
         raise UserError(f"passphrase file {path}: the first line is empty")
     return lines[0]
+
+
+def no_cache_option(f):
+    """`--no-cache` redoes every stage, `--no-cache=STAGE` that one: its cached result is
+    ignored and replaced, and no recording is skipped as already done."""
+    from kodeklar.app.pipeline import STAGES
+
+    return click.option("--no-cache", "no_cache", is_flag=False, flag_value="all", default=None,
+                        type=click.Choice(("all",) + STAGES),
+                        help="Redo every stage (or --no-cache=STAGE: that one) "
+                             "although a cached result exists.")(f)
+
+
+def no_cache_stages(value: str | None) -> frozenset[str]:
+    from kodeklar.app.pipeline import STAGES
+
+    return frozenset(STAGES if value == "all" else (value,) if value else ())

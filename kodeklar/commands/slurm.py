@@ -29,11 +29,12 @@ from kodeklar.core.errors import UserError
 @common.options_from("slurm")
 @click.option("--phase", type=click.Choice(["transcribe", "finish"]), hidden=True)
 def command(inputs, out, submit, show_status, passphrase_file, phase, config_path, key_path,
-            decisions_path, **kw):
+            decisions_path, no_cache, **kw):
     """Write (and with --submit, submit) a Slurm job array that transcribes and diarises one
     recording of INPUTS per task, and a job that then anonymises, exports and reports them
     all into OUT. Takes kodeklar run's options. Run it again to do what is left."""
-    from kodeklar import slurm
+    from kodeklar.app import prepare, slurm
+    from kodeklar.commands import progress
 
     if show_status:
         _show_status(_status_folder(inputs, out))
@@ -42,20 +43,29 @@ def command(inputs, out, submit, show_status, passphrase_file, phase, config_pat
         raise click.UsageError("give the output folder with -o OUT")
     out = out.resolve()
     config = common.build_config(config_path, kw)
+    no_cache = common.no_cache_stages(no_cache)
+    # a batch job cannot ask: the passphrase comes from the file, checked here already
+    secret = (lambda confirm: common.read_passphrase_file(passphrase_file)) if passphrase_file else None
     if phase == "transcribe":
-        settings = run.prepare(config, out, None, None, stages=slurm.PHASE_ONE)
-        sys.exit(slurm.transcribe_task(settings, _array_index()))
+        settings = prepare.prepare(config, out, None, None, stages=slurm.PHASE_ONE, no_cache=no_cache)
+        with progress.Renderer() as on_event:
+            status = slurm.transcribe_task(settings, _array_index(), on_event)
+        sys.exit(status)
     if phase == "finish":
-        settings = run.prepare(config, out, key_path, decisions_path, passphrase_file=passphrase_file)
+        settings = prepare.prepare(config, out, key_path, decisions_path, passphrase=secret,
+                                   no_cache=no_cache - set(slurm.PHASE_ONE))
         settings.cached_only = True
-        sys.exit(slurm.finish(settings))
+        with progress.Renderer() as on_event:
+            status = slurm.finish(settings, on_event)
+        sys.exit(status)
     if not inputs:
         raise click.UsageError("give the recordings: kodeklar slurm IN… -o OUT")
     if config.run.anonymise and passphrase_file is None:
         raise UserError("the finishing job cannot ask for the key's passphrase: give "
                         "--passphrase-file FILE (readable by you only), or --no-anonymise")
     # opens the key now: a wrong passphrase fails here, not after the night's transcription
-    settings = run.prepare(config, out, key_path, decisions_path, passphrase_file=passphrase_file)
+    settings = prepare.prepare(config, out, key_path, decisions_path, passphrase=secret,
+                               no_cache=no_cache)
     files, todo, busy = slurm.plan(list(inputs), settings)
     scripts = slurm.write_scripts(out, config.slurm, _forwarded(click.get_current_context()),
                                   todo, passphrase_file)
@@ -116,7 +126,7 @@ def _status_folder(inputs: tuple, out: Path | None) -> Path:
 
 
 def _show_status(out: Path) -> None:
-    from kodeklar import slurm
+    from kodeklar.app import slurm
 
     rows, lines = slurm.status(out)
     width = max((len(name) for name, _, _ in rows), default=0)

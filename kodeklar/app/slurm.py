@@ -22,8 +22,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from kodeklar import __version__, batch, manifest, pipeline
-from kodeklar.commands.common import PASSPHRASE_ENV
+from kodeklar import __version__
+from kodeklar.app import batch, events, manifest, pipeline
+from kodeklar.app.prepare import PASSPHRASE_ENV
 from kodeklar.core.errors import UserError
 from kodeklar.core.files import write_atomic
 
@@ -167,21 +168,23 @@ def _sbatch(*args) -> str:
     return done.stdout.strip().split(";")[0]
 
 
-def transcribe_task(settings: pipeline.Settings, index: int) -> int:
-    """One array task: the expensive stages of recording `index` into the cache."""
+def transcribe_task(settings: pipeline.Settings, index: int,
+                    on_event: events.OnEvent = events.ignore) -> int:
+    """One array task: the stages that make the raw transcript of recording `index`, into
+    the cache."""
     files = read_recordings(settings.out)
     if not 0 <= index < len(files):
         raise UserError(f"array task {index}: recordings.txt has {len(files)} recordings")
     if manifest.Manifest(settings.out).named(files[index]) is None:
         raise UserError(f"array task {index}: its recording has no name in the manifest; "
                         f"run kodeklar slurm again")
-    return batch.run_batch([str(files[index])], settings, whole_folder=False)
+    return batch.run([str(files[index])], settings, on_event, whole_folder=False)
 
 
-def finish(settings: pipeline.Settings) -> int:
+def finish(settings: pipeline.Settings, on_event: events.OnEvent = events.ignore) -> int:
     """The finishing job: every recording, from the cache only (settings.cached_only);
     those whose array task did not finish fail, one line each, and the job exits 1."""
-    return batch.run_batch([str(f) for f in read_recordings(settings.out)], settings)
+    return batch.run([str(f) for f in read_recordings(settings.out)], settings, on_event)
 
 
 def status(out: Path) -> tuple[list[tuple[str, str, str]], list[str]]:
