@@ -61,12 +61,13 @@ def test_writes_both_scripts_with_the_same_options_for_both_phases(tmp_path, sec
     assert not any(o.startswith(("--array", "--gpus")) for o in sbatch_lines(finish))
     assert "--partition=gpu" in sbatch_lines(finish)
 
-    forwarded = ["--roles", "S1=Intervjuer,S2=Informant", "--no-diarise", "--no-vad", "--keep-names",
-                 "--format", "json,txt"]
+    forwarded = ["--roles=S1=Intervjuer,S2=Informant", "--no-diarise", "--no-vad", "--keep-names",
+                 "--format=json,txt"]
     task = exec_line(transcribe)
     assert task[:6] == [sys.executable, "-m", "kodeklar", "slurm", "--phase", "transcribe"]
     assert task[6:8] == ["-o", str(out.resolve())]
-    assert set(forwarded) < set(task) and "Ahus sykehus" in task and "--partition" not in task
+    assert set(forwarded) < set(task) and "--glossary=Ahus sykehus" in task
+    assert not any(arg.startswith("--partition") for arg in task)
     finisher = exec_line(finish)
     assert finisher[5] == "finish" and finisher[6:-2] == task[6:]
     assert finisher[-2:] == ["--passphrase-file", str(secret_file)]
@@ -108,6 +109,10 @@ def test_only_what_is_not_transcribed_goes_to_the_array(tmp_path, secret_file):
     # without diarisation the transcription's own cache is what counts: not there
     assert kodeklar(*args, "--no-diarise").exit_code == 0
     assert "--array=0-2" in sbatch_lines(out / "slurm" / "transcribe.sbatch")
+    # asked to redo the transcription: all of them, in the array only
+    assert kodeklar(*args, "--no-cache=transcribe").exit_code == 0
+    assert "--array=0-2" in sbatch_lines(out / "slurm" / "transcribe.sbatch")
+    assert "--no-cache=transcribe" in exec_line(out / "slurm" / "transcribe.sbatch")
 
 
 def test_nothing_left_to_transcribe_writes_the_finishing_job_only(tmp_path, secret_file, monkeypatch):
@@ -155,7 +160,7 @@ def test_sbatch_lines_from_the_config(tmp_path, secret_file):
     for name in ("transcribe", "finish"):
         lines = sbatch_lines(out / "slurm" / f"{name}.sbatch")
         assert lines[-2:] == ["--qos=normal", "--mail-type=END"] and "--cpus-per-task=2" in lines
-        assert ["--config", str(config)] == exec_line(out / "slurm" / f"{name}.sbatch")[8:10]
+        assert exec_line(out / "slurm" / f"{name}.sbatch")[8] == f"--config={config}"
 
 
 @pytest.mark.parametrize("options, message", [

@@ -95,7 +95,8 @@ def test_killed_array_task_then_resubmission_completes(cluster, tmp_path, secret
     for name in ("norwegian-medium-8s.mp3", "norwegian-short-3s.mp3"):
         shutil.copy(SAMPLES / name, recordings)
     out = tmp_path / "ut"
-    args = (recordings, "-o", out, "--passphrase-file", secret_file, *CPUS, "--submit")
+    # run's options reach both jobs
+    args = (recordings, "-o", out, "--passphrase-file", secret_file, "--format", "json,txt", *CPUS, "--submit")
     array, finisher = submitted(kodeklar_slurm(cluster, *args))
     # killed while it transcribes, as by a node failure or its time limit
     wait(cluster, array, until=lambda now: now.get(f"{array}_1") == "RUNNING", timeout=200)
@@ -120,7 +121,8 @@ def test_killed_array_task_then_resubmission_completes(cluster, tmp_path, secret
     assert wait(cluster, array, finisher, timeout=200) == {f"{array}_1": "COMPLETED", finisher: "COMPLETED"}
     manifest = json.loads((out / "manifest.json").read_text())["recordings"]
     assert [e["status"] for e in manifest.values()] == ["done", "done"]
-    assert (out / "anonymised" / "intervju-02.json").is_file()
+    assert sorted(p.name for p in (out / "anonymised").iterdir()) == [
+        "intervju-01.json", "intervju-01.txt", "intervju-02.json", "intervju-02.txt"]
     # what was done is not done again
     assert (out / "anonymised" / "intervju-01.json").stat().st_mtime_ns == first
 

@@ -106,8 +106,10 @@ def _forwarded(ctx: click.Context) -> list[str]:
         if param.is_flag:  # given: it says what it means (--keep-names, --no-vad)
             args.append(param.secondary_opts[0] if param.secondary_opts and not value else flag)
             continue
+        # --flag=value: unambiguous for an option whose value is optional (--no-cache) and
+        # for a value that starts with "-"
         for v in value if param.multiple else [value]:
-            args += [flag, str(v.resolve()) if isinstance(v, Path) else str(v)]
+            args.append(f"{flag}={v.resolve() if isinstance(v, Path) else v}")
     return args
 
 
