@@ -133,7 +133,7 @@ class Renderer:
         self.bar.update(self.total, completed=self.done_before)
         self.bar.remove_task(self.task)
 
-    def _Warning(self, e: events.RecordingWarning):
+    def _RecordingWarning(self, e: events.RecordingWarning):
         self.say(e.message, kind="warning")
 
     def _FilesRemoved(self, e: events.FilesRemoved):
