@@ -170,8 +170,7 @@ def _parsed(command, *args):
 
     params = command.make_context(command.name, ["in.wav", "-o", "out", *args]).params
     kw = {k: v for k, v in params.items()
-          if k not in ("inputs", "out", "config_path", "key_path", "decisions_path",
-                       "no_cache")}
+          if k not in ("inputs", "out", "config_path", "key_path", "decisions_path", "no_cache")}
     return common.build_config(params["config_path"], kw)
 
 
