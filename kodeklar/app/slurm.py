@@ -29,7 +29,6 @@ from kodeklar.core.errors import UserError
 from kodeklar.core.files import write_atomic
 
 PHASE_ONE = ("transcribe", "diarise")
-PHASES = ("transcribe", "finish")
 WHAT = {"transcribe": "transcription and diarisation, one recording of recordings.txt per array task",
         "finish": "anonymisation, export and reports of every recording, after the array job"}
 
@@ -133,7 +132,7 @@ def write_scripts(out: Path, options, args: list[str], todo: list[int],
                                                    array_spec(todo, options.array_limit)))
     else:
         (out / "slurm" / "transcribe.sbatch").unlink(missing_ok=True)
-    finish_args = args + (["--passphrase-file", str(passphrase_file.resolve())] if passphrase_file else [])
+    finish_args = args + ([f"--passphrase-file={passphrase_file.resolve()}"] if passphrase_file else [])
     scripts["finish"] = folder(out) / "finish.sbatch"
     write_atomic(scripts["finish"], script("finish", out, options, finish_args))
     return scripts
