@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections import Counter
 from pathlib import Path
 
 import click
@@ -134,9 +135,7 @@ def _show_status(out: Path) -> None:
     width = max((len(name) for name, _, _ in rows), default=0)
     for name, state, detail in rows:
         click.echo(f"{name.ljust(width)}  {state.ljust(11)}  {detail}".rstrip())
-    counts = {}
-    for _, state, _ in rows:
-        counts[state] = counts.get(state, 0) + 1
+    counts = Counter(state for _, state, _ in rows)
     click.echo(f"{len(rows)} recordings: " + ", ".join(f"{n} {s}" for s, n in counts.items()))
     for line in lines:
         click.echo(line)
