@@ -170,13 +170,14 @@ class OutputLock(FileLock):
 def recording_lock(out: Path, name: str) -> FileLock:
     """Held by whoever works on one recording: an array task of a Slurm job, or `kodeklar
     run` while it is at that recording."""
-    return FileLock(private_dir(out, "locks") / f"{name}.lock")
+    # beside the folder's other lock files, out of the outputs (names are pseudonyms)
+    return FileLock(make_private(out / ".locks") / f"{name}.lock")
 
 
 def busy_recordings(out: Path) -> list[str]:
     """The recordings another process is working on now."""
     busy = []
-    for path in sorted((out / "private" / "locks").glob("*.lock")):
+    for path in sorted((out / ".locks").glob("*.lock")):
         lock = FileLock(path)
         if lock.acquire(wait=False):
             lock.release()
