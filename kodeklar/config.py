@@ -103,9 +103,9 @@ class Recordings:
 def _sections() -> dict[str, type]:
     # imported here: each dataclass lives with the stage it configures
     from anonymise.options import AnonymiseOptions
-    from transcribe.options import DiarizeOptions, TranscribeOptions
+    from transcribe.options import DiariseOptions, TranscribeOptions
 
-    return {"run": RunOptions, "transcribe": TranscribeOptions, "diarise": DiarizeOptions,
+    return {"run": RunOptions, "transcribe": TranscribeOptions, "diarise": DiariseOptions,
             "anonymise": AnonymiseOptions, "output": OutputOptions, "recordings": Recordings}
 
 
