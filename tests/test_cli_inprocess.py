@@ -61,8 +61,8 @@ def test_python_m_kodeklar_version(monkeypatch, capsys):
 def test_help_lists_every_registered_command(kodeklar):
     code, out, _ = kodeklar("--help")
     assert code == 0
-    listed = out.split("Commands:")[1].split()
-    assert set(cli.COMMANDS) <= set(listed)
+    listed = [line.split()[0] for line in out.split("Commands:")[1].splitlines() if line.strip()]
+    assert listed == sorted(cli.COMMANDS)
 
 
 def test_a_command_not_in_this_checkout_is_left_out(kodeklar, monkeypatch):
