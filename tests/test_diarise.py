@@ -11,7 +11,8 @@ import numpy as np
 import pytest
 
 from kodeklar.core.errors import UserError
-from transcribe.diarise import DiariseOptions, SpeakerTurn, diarise, diarise_channels
+from kodeklar.core.transcript import SpeakerTurn
+from transcribe.diarise import DiariseOptions, diarise, diarise_channels
 from transcribe.diarise import features
 
 DATA = Path(os.environ.get("KODEKLAR_DIARIZATION_DATA",

@@ -1,7 +1,7 @@
 """The pyannote backend's side of its contract with pyannote.audio, for the quick lane:
 pyannote.audio (`kodeklar[pyannote]`) is not a test dependency, so a stand-in `Pipeline` with
 its interface returns a real `pyannote.core.Annotation`. The error paths without a pipeline
-or without the library are in test_diarize.py."""
+or without the library are in test_diarise.py."""
 import sys
 import types
 
@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 
 from kodeklar.core.errors import UserError
-from transcribe.diarize import DiarizeOptions, Turn, diarize
+from kodeklar.core.transcript import SpeakerTurn
+from transcribe.diarise import DiariseOptions, diarise
 
 pytest.importorskip("torch")
 core = pytest.importorskip("pyannote.core")
@@ -57,8 +58,8 @@ def test_turns_from_either_pyannote_version(pipeline, wrapped):
     folder, Pipeline, calls = pipeline
     Pipeline.wrap = wrapped
     audio = np.zeros(16000 * 5, np.float32)
-    turns = diarize(audio, DiarizeOptions(backend="pyannote", pipeline=str(folder)))
-    assert turns == [Turn(0.5, 2.25, "SPEAKER_00"), Turn(2.0, 4.123, "SPEAKER_01")]
+    turns = diarise(audio, DiariseOptions(backend="pyannote", pipeline=str(folder)))
+    assert turns == [SpeakerTurn(0.5, 2.25, "SPEAKER_00"), SpeakerTurn(2.0, 4.123, "SPEAKER_01")]
     # the folder's config.yaml is loaded; the audio goes in as one channel at 16 kHz
     assert calls[0] == ("load", str(folder / "config.yaml"))
     assert calls[1][:3] == ("run", (1, len(audio)), 16000)
@@ -67,9 +68,9 @@ def test_turns_from_either_pyannote_version(pipeline, wrapped):
 def test_speaker_count_or_limits_are_passed_on(pipeline):
     folder, _, calls = pipeline
     audio = np.zeros(16000, np.float32)
-    diarize(audio, DiarizeOptions(backend="pyannote", pipeline=str(folder / "config.yaml"),
+    diarise(audio, DiariseOptions(backend="pyannote", pipeline=str(folder / "config.yaml"),
                                   speakers=2))
-    diarize(audio, DiarizeOptions(backend="pyannote", pipeline=str(folder), min_speakers=2,
+    diarise(audio, DiariseOptions(backend="pyannote", pipeline=str(folder), min_speakers=2,
                                   max_speakers=3))
     hints = [c[3] for c in calls if c[0] == "run"]
     assert hints == [{"num_speakers": 2}, {"min_speakers": 2, "max_speakers": 3}]
@@ -83,6 +84,6 @@ def test_a_broken_pipeline_names_the_error_kind_only(pipeline):
 
     Pipeline.from_pretrained = staticmethod(broken)
     with pytest.raises(UserError) as e:
-        diarize(np.zeros(16000, np.float32),
-                DiarizeOptions(backend="pyannote", pipeline=str(folder)))
+        diarise(np.zeros(16000, np.float32),
+                DiariseOptions(backend="pyannote", pipeline=str(folder)))
     assert str(e.value) == f"cannot load pyannote pipeline {folder / 'config.yaml'} (ValueError)"

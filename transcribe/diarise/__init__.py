@@ -12,7 +12,7 @@ from transcribe.options import DiariseOptions
 
 from kodeklar.core.transcript import SpeakerTurn
 
-__all__ = ["BACKENDS", "DiariseOptions", "SpeakerTurn", "diarise", "diarise_channels"]
+__all__ = ["BACKENDS", "DiariseOptions", "diarise", "diarise_channels"]
 
 BACKENDS = {
     "embedded": "transcribe.diarise.embedded",
