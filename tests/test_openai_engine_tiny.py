@@ -82,8 +82,6 @@ def test_a_checkpoint_without_dimensions_is_refused_in_one_line(tmp_path):
         engines.load("openai-whisper", path, options())
 
 
-@pytest.mark.xfail(strict=True, reason="openai_whisper.py: an empty checkpoint's EOFError has "
-                   "no message, and str(e).splitlines()[0] raises IndexError")
 def test_an_empty_checkpoint_is_refused_in_one_line(tmp_path):
     path = tmp_path / "empty.pt"
     path.write_bytes(b"")
@@ -91,8 +89,6 @@ def test_an_empty_checkpoint_is_refused_in_one_line(tmp_path):
         engines.load("openai-whisper", path, options())
 
 
-@pytest.mark.xfail(strict=True, reason="openai_whisper.py: torch.load's UnpicklingError "
-                   "(weights_only) is not among the errors turned into a UserError")
 def test_a_file_that_is_not_a_checkpoint_is_refused_in_one_line(tmp_path):
     path = tmp_path / "junk.pt"
     path.write_bytes(b"not a checkpoint " * 10)
