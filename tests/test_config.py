@@ -184,7 +184,7 @@ def test_command_line_values_become_field_values():
     assert c.transcribe.glossary == ["Kalnes", "Sarpsborg"] and c.transcribe.beam_size == 3
     assert c.run.roles == {"S1": "Intervjuer", "S2": "Informant"}
     assert c.run.diarise is False and c.run.keep_names is True and c.run.anonymise is True
-    assert c.output.formats == ["txt", "docx", "json"]  # json: the study project is made from it
+    assert c.output.formats == ["txt", "docx"]
     assert c.diarise.backend == "pyannote" and c.diarise.speakers == 2
     assert c.diarise.pipeline == "/p/config.yaml"
 
