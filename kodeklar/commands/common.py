@@ -66,14 +66,15 @@ def _click_option(f, help: str | None):
     return click.option(flags, f.name, **kwargs)
 
 
-def options_from(*sections: str, exclude: tuple[str, ...] = (), help: dict | None = None):
+def options_from(*sections: str, exclude: tuple[str, ...] = (), only: tuple[str, ...] = (),
+                 help: dict | None = None):
     """A decorator adding a click option for every command-line field of the config
-    `sections` (but those in `exclude`), in field order; `help` replaces a field's help
-    for this command."""
+    `sections` (those in `only` if given, but not those in `exclude`), in field order;
+    `help` replaces a field's help for this command."""
     from kodeklar.config import command_line_fields
 
     fields = [f for section in sections for s, f in command_line_fields().values()
-              if s == section and f.name not in exclude]
+              if s == section and f.name not in exclude and (not only or f.name in only)]
     help = help or {}
 
     def decorate(func):
@@ -115,9 +116,6 @@ def build_config(config_path: Path | None, kw: dict):
     from kodeklar.config import load_config, merge
 
     config = merge(load_config(config_path), given_options(kw), "command line")
-    if config.output.qdpx_project and "json" not in config.output.formats:
-        # the study project is made from each recording's JSON transcript
-        config.output.formats.append("json")
     check_formats(config.output.formats)
     return config
 
