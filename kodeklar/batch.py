@@ -184,8 +184,11 @@ def _run_locked(inputs: list[str], settings: pipeline.Settings, console) -> int:
             and settings.config.run.anonymise:
         from kodeklar import report
 
-        report.write_batch_report([r.report | {"name": r.name, "status": r.status}
-                                   for r in results], out / "reports")
+        report.write_batch_report([r.report | {"name": r.name, "status": r.status,
+                                               "error": r.error,
+                                               "warnings": warnings(r.name, r)}
+                                   for r in results], out / "reports",
+                                  settings.config.output.lang)
     return 1 if any(r.status == "failed" for r in results) else 0
 
 
@@ -210,12 +213,14 @@ def _process_one(path: Path, name: str, settings, entry: dict, on_progress, on_s
     except UserError as e:
         # the console shows the user's own path; the manifest only the pseudonymous name
         _say(console, str(e))
-        entry.update(status="failed", error=str(e).replace(str(path), name), failed=manifest.now())
-        return pipeline.Result(name=name, error=str(e))
+        # the batch report, shareable, names the pseudonym too
+        error = str(e).replace(str(path), name)
+        entry.update(status="failed", error=error, failed=manifest.now())
+        return pipeline.Result(name=name, error=error)
     except MemoryError:
         _say(console, f"{path}: out of memory")
         entry.update(status="failed", error=f"{name}: out of memory", failed=manifest.now())
-        return pipeline.Result(name=name, error="out of memory")
+        return pipeline.Result(name=name, error=f"{name}: out of memory")
     except Exception as e:  # a bug must not end the night's batch
         log = manifest.private_dir(settings.out, "logs") / f"error-{name}-{int(time.time())}.txt"
         # the traceback can carry transcript text in messages: private folder only
@@ -226,11 +231,18 @@ def _process_one(path: Path, name: str, settings, entry: dict, on_progress, on_s
         return pipeline.Result(name=name, error=message)
     mark = {"done": "[green]✓ done[/green]", "skipped": "[blue]= already done[/blue]"}[result.status]
     console.print(f"{name}  {clock(result.duration)}  {mark}", highlight=False)
-    if result.damage:
-        _say(console, f"{name}: {result.damage}", kind="warning")
-    if result.untranscribed:
-        _say(console, untranscribed_warning(name, result), kind="warning")
+    for message in warnings(name, result):
+        _say(console, message, kind="warning")
     return result
+
+
+def warnings(name: str, result) -> list[str]:
+    """What the user must know about a finished recording: the console prints it, the
+    batch report keeps it."""
+    found = [f"{name}: {result.damage}"] if result.damage else []
+    if result.untranscribed:
+        found.append(untranscribed_warning(name, result))
+    return found
 
 
 def untranscribed_warning(name: str, result) -> str:

@@ -35,6 +35,7 @@ class OutputOptions:
     qdpx_timestamps: bool = False    # `#hh:mm:ss.sss#` in the .qdpx text (QualCoder syncs from these)
     qdpx_project: str = ""           # also one .qdpx for the whole study, in OUT/anonymised
     key_file: str = ""           # default: OUT/private/key.kodeklar
+    lang: str = "nb"             # the reports and the review page: nb | en
 
 
 @dataclass

@@ -238,7 +238,8 @@ def export_all(transcript: Transcript, raw: Transcript, path: Path, name: str,
         spans = redact_audio.redact_audio(path, transcript, media, mode=c.output.redact_audio)
         transcript.provenance.stages.setdefault("anonymise", {})["redacted_audio"] = {
             "mode": c.output.redact_audio, "spans": [[round(a, 2), round(b, 2)] for a, b in spans]}
-    elif any(exporters.links_media(fmt) for fmt in c.output.formats):
+    elif anonymised or any(exporters.links_media(fmt) for fmt in c.output.formats):
+        # the review pages play each item's stretch from it too
         media = redact_audio.shareable_copy(path, out, name)
     if media is not None:
         written.append(media)
@@ -253,22 +254,44 @@ def export_all(transcript: Transcript, raw: Transcript, path: Path, name: str,
         written.append(p)
 
     if anonymised:
-        reports = out / "reports"
-        reports.mkdir(exist_ok=True)
-        key_file = str(settings.key_file) if settings.key_file else None
-        paths = report.write_report(transcript, reports, name, key_file=key_file,
-                                    settings=c.shareable_dict())
-        written += paths
-        review = manifest.private_dir(out, "review") / f"{name}.review.csv"
-        report.write_review_sheet(transcript, review, name)
-        review.chmod(manifest.PRIVATE_FILE_MODE)
-        written.append(review)
-        if c.output.report_include_originals:
-            p = report.write_originals_report(transcript, raw, manifest.private_dir(out, "reports"), name)
-            p.chmod(manifest.PRIVATE_FILE_MODE)
-            written.append(p)
+        written += _write_reports(transcript, raw, name, settings, media)
         result.report = report.summary(transcript)
     return [str(p.relative_to(out)) for p in written]
+
+
+def _write_reports(transcript: Transcript, raw: Transcript, name: str, settings: Settings,
+                   media: Path | None) -> list[Path]:
+    """The redaction report, the review sheet and the review pages (private with the
+    originals, shareable without), and the originals report if asked for."""
+    from kodeklar import report
+    from kodeklar.exporters import review_page
+
+    c = settings.config
+    out = settings.out
+    reports = out / "reports"
+    reports.mkdir(exist_ok=True)
+    key_file = str(settings.key_file) if settings.key_file else None
+    key = settings.key_file or out / "private" / "key.kodeklar"
+    raw_path = manifest.private_dir(out, "raw") / f"{name}.json"
+    files = report.review_files(
+        name, raw=str(raw_path.relative_to(out)),
+        key=str(key.relative_to(out)) if key.is_relative_to(out) else str(key))
+    written = report.write_report(transcript, reports, name, key_file=key_file,
+                                  settings=c.shareable_dict(), lang=c.output.lang,
+                                  review_files=files)
+    manifest.private_dir(out, "review")  # owner-only, before the sheet and page land in it
+    sheet = report.write_review_sheet(transcript, out / files["sheet"], name, raw)
+    sheet.chmod(manifest.PRIVATE_FILE_MODE)
+    written.append(sheet)
+    for path, private in ((out / files["page"], True), (out / files["shareable_page"], False)):
+        written.append(review_page.write(transcript, raw, path, media=media, lang=c.output.lang,
+                                         command=files["command"], private=private))
+    if c.output.report_include_originals:
+        p = report.write_originals_report(transcript, raw, manifest.private_dir(out, "reports"),
+                                          name)
+        p.chmod(manifest.PRIVATE_FILE_MODE)
+        written.append(p)
+    return written
 
 
 def export_folder(out: Path, anonymised: bool) -> Path:

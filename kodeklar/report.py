@@ -410,17 +410,17 @@ pre{background:#f6f6f6;padding:.6em;overflow-x:auto;font-size:.85em}
 """
 
 
-def _e(value: Any) -> str:
+def esc(value: Any) -> str:
     return html.escape("" if value is None else str(value))
 
 
 def _table(headers: list[str], rows: list[list[Any]], numeric: set[int] = frozenset(),
            empty: str = "Ingen.") -> str:
     if not rows:
-        return f"<p>{_e(empty)}</p>"
-    head = "".join(f"<th>{_e(h)}</th>" for h in headers)
-    body = "".join("<tr>" + "".join(f'<td class="n">{_e(v)}</td>' if i in numeric
-                                    else f"<td>{_e(v)}</td>" for i, v in enumerate(row))
+        return f"<p>{esc(empty)}</p>"
+    head = "".join(f"<th>{esc(h)}</th>" for h in headers)
+    body = "".join("<tr>" + "".join(f'<td class="n">{esc(v)}</td>' if i in numeric
+                                    else f"<td>{esc(v)}</td>" for i, v in enumerate(row))
                    + "</tr>" for row in rows)
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
@@ -428,9 +428,9 @@ def _table(headers: list[str], rows: list[list[Any]], numeric: set[int] = frozen
 def page(title: str, body: str, lang: str, css: str = "", script: str = "") -> str:
     """A whole self-contained HTML page: its style (and script) inline, nothing fetched."""
     script = f"<script>{script}</script>\n" if script else ""
-    return (f'<!DOCTYPE html>\n<html lang="{_e(lang)}">\n<head>\n<meta charset="utf-8">\n'
+    return (f'<!DOCTYPE html>\n<html lang="{esc(lang)}">\n<head>\n<meta charset="utf-8">\n'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-            f"<title>{_e(title)}</title>\n<style>{CSS}{css}</style>\n</head>\n<body>\n"
+            f"<title>{esc(title)}</title>\n<style>{CSS}{css}</style>\n</head>\n<body>\n"
             f"{body}\n{script}</body>\n</html>\n")
 
 
@@ -442,15 +442,15 @@ def _report_html(d: dict) -> str:
     def table(headers, rows, numeric=frozenset()):
         return _table([w[h] for h in headers], rows, numeric, w["none"])
 
-    parts = [f"<h1>{_e(w['report'])}: {_e(d['recording'])}</h1>",
-             f"<p>{_e(w['made_by'].format(when=d['generated'], tool=p['tool']))}</p>"]
+    parts = [f"<h1>{esc(w['report'])}: {esc(d['recording'])}</h1>",
+             f"<p>{esc(w['made_by'].format(when=d['generated'], tool=p['tool']))}</p>"]
     if not d["anonymised"]:
         parts.append(f'<p class="warn">{w["not_anonymised"]}</p>')
     if d["source"].get("damage"):
-        parts.append(f'<p class="warn">{_e(w["damage"].format(what=d["source"]["damage"]))}</p>')
+        parts.append(f'<p class="warn">{esc(w["damage"].format(what=d["source"]["damage"]))}</p>')
     so = d["sign_off"]
     parts.append(f'<p class="{"ok" if so["complete"] else "warn"}" id="sign-off-status">'
-                 + _e(w["signed_off"].format(n=so["items"], who="; ".join(so["by"]))
+                 + esc(w["signed_off"].format(n=so["items"], who="; ".join(so["by"]))
                       if so["complete"] else
                       w["not_signed_off"].format(left=so["left"], n=so["items"])) + "</p>")
     low = d["low_confidence"]
@@ -466,74 +466,74 @@ def _report_html(d: dict) -> str:
         [w["low_confidence"], len(low["stretches"])]]))
     files = d["review_files"]
     if files:
-        parts += [f"<h2>{_e(w['how_title'])}</h2>", "<ul>",
-                  f"<li>{_e(w['how_page'].format(page=files['page']))}</li>",
-                  f"<li>{_e(w['how_sheet'].format(sheet=files['sheet']))}</li>", "</ul>",
-                  f"<p>{_e(w['how_command'])}</p>", f"<pre>{_e(files['command'])}</pre>"]
-    parts += [f"<h2>{_e(w['by_category'])}</h2>",
+        parts += [f"<h2>{esc(w['how_title'])}</h2>", "<ul>",
+                  f"<li>{esc(w['how_page'].format(page=files['page']))}</li>",
+                  f"<li>{esc(w['how_sheet'].format(sheet=files['sheet']))}</li>", "</ul>",
+                  f"<p>{esc(w['how_command'])}</p>", f"<pre>{esc(files['command'])}</pre>"]
+    parts += [f"<h2>{esc(w['by_category'])}</h2>",
               table(["category", "count"], [[k, v] for k, v in c["by_category"].items()], {1}),
-              f"<h2>{_e(w['by_detector'])}</h2>",
+              f"<h2>{esc(w['by_detector'])}</h2>",
               table(["detector", "count"], [[k, v] for k, v in c["by_detector"].items()], {1}),
-              f"<h2>{_e(w['all_redactions'])}</h2>", f"<p>{_e(w['no_originals'])}</p>",
+              f"<h2>{esc(w['all_redactions'])}</h2>", f"<p>{esc(w['no_originals'])}</p>",
               table(["id", "time", "speaker", "category", "replacement", "detector", "score",
                      "decided_by"],
                     [[r["id"], r["time"], r["speaker"], r["category"], r["replacement"],
                       r["detector"], f"{r['score']:.2f}",
                       w["human"] if r["decided_by"] == "human" else w["rule"]]
                      for r in d["redactions"]], {6}),
-              f"<h2>{_e(w['human_kept'])}</h2>", f"<p>{_e(w['kept_intro'])}</p>",
+              f"<h2>{esc(w['human_kept'])}</h2>", f"<p>{esc(w['kept_intro'])}</p>",
               table(["segment", "time", "speaker", "kind"],
                     [[k["segment"], k["time"], k["speaker"], k["kind"]]
                      for k in d["human_kept"]]),
-              f"<h2>{_e(w['decisions_title'])}</h2>",
+              f"<h2>{esc(w['decisions_title'])}</h2>",
               table(["segment", "time", "speaker", "kind", "decision", "category", "reviewer",
                      "date"],
                     [[x["segment"], x["time"], x["speaker"], x["kind"],
                       w.get(x["decision"], x["decision"]), x["category"], x["reviewer"],
                       x["date"]] for x in d["decisions"]]),
-              f"<h2>{_e(w['review_title'])}</h2>", f"<p>{_e(w['review_intro'])}</p>",
+              f"<h2>{esc(w['review_title'])}</h2>", f"<p>{esc(w['review_intro'])}</p>",
               table(["id", "time", "speaker", "kind", "text", "category", "detector", "score"],
                     [[r["id"], r["time"], r["speaker"], r["kind"], r["text"], r["category"],
                       r["detector"], f"{r['score']:.2f}" if r["detector"] else ""]
                      for r in d["review"]]
                     + [[u["id"], u["time"], "", u["kind"], u["text"], "", "", ""]
                        for u in d["untranscribed"]], {7}),
-              f"<h2>{_e(w['low_title'])}</h2>",
-              f"<p>{_e(w['low_intro'].format(threshold=low['threshold']))}</p>",
+              f"<h2>{esc(w['low_title'])}</h2>",
+              f"<p>{esc(w['low_intro'].format(threshold=low['threshold']))}</p>",
               table(["segment", "time", "speaker", "text", "score"],
                     [[x["segment"], x["time"], x["speaker"], x["text"], f"{x['p']:.2f}"]
                      for x in low["stretches"]], {4})]
     if d["audio_redactions"]:
-        parts += [f"<h2>{_e(w['audio_title'])}</h2>", f"<p>{_e(w['audio_intro'])}</p>",
+        parts += [f"<h2>{esc(w['audio_title'])}</h2>", f"<p>{esc(w['audio_intro'])}</p>",
                   table(["from", "to"], [[clock(a["start"], 3), clock(a["end"], 3)]
                                          for a in d["audio_redactions"]])]
-    parts += [f"<h2>{_e(w['key_title'])}</h2>",
-              f"<p>{_e(d['key_file'])}</p>" if d["key_file"] else f"<p>{_e(w['no_key'])}</p>",
-              f"<h2>{_e(w['voice_title'])}</h2>", f'<p class="note">{_e(w["voice_note"])}</p>',
-              f"<h2>{_e(w['versions'])}</h2>",
+    parts += [f"<h2>{esc(w['key_title'])}</h2>",
+              f"<p>{esc(d['key_file'])}</p>" if d["key_file"] else f"<p>{esc(w['no_key'])}</p>",
+              f"<h2>{esc(w['voice_title'])}</h2>", f'<p class="note">{esc(w["voice_note"])}</p>',
+              f"<h2>{esc(w['versions'])}</h2>",
               _table(["", ""], [[w["tool"], p["tool"]], [w["engine"], p["engine"]],
                                 [w["model"], p["model"]], [w["model_sha256"], p["model_sha256"]],
                                 [w["transcribed"], p["created"]]]),
-              f"<h3>{_e(w['params'])}</h3>",
-              f"<pre>{_e(json.dumps({'params': p['params'], 'stages': p['stages']}, ensure_ascii=False, indent=1))}</pre>",
-              f"<h3>{_e(w['settings'])}</h3>",
-              f"<pre>{_e(json.dumps(d['settings'], ensure_ascii=False, indent=1))}</pre>",
-              f"<h2>{_e(w['sign_title'])}</h2>",
-              '<ul class="check">' + "".join(f"<li>{_e(i)}</li>" for i in so["checklist"])
+              f"<h3>{esc(w['params'])}</h3>",
+              f"<pre>{esc(json.dumps({'params': p['params'], 'stages': p['stages']}, ensure_ascii=False, indent=1))}</pre>",
+              f"<h3>{esc(w['settings'])}</h3>",
+              f"<pre>{esc(json.dumps(d['settings'], ensure_ascii=False, indent=1))}</pre>",
+              f"<h2>{esc(w['sign_title'])}</h2>",
+              '<ul class="check">' + "".join(f"<li>{esc(i)}</li>" for i in so["checklist"])
               + "</ul>",
-              '<table class="sign">' + "".join(f"<tr><td>{_e(f)}</td><td></td></tr>"
+              '<table class="sign">' + "".join(f"<tr><td>{esc(f)}</td><td></td></tr>"
                                                for f in so["fields"]) + "</table>"]
     return page(f"{w['report']}: {d['recording']}", "\n".join(parts), d["lang"])
 
 
 def _batch_html(s: dict) -> str:
     w = words(s["lang"])
-    parts = [f"<h1>{_e(w['batch_title'])}</h1>",
-             f"<p>{_e(w['batch_made'].format(when=s['generated'], n=s['recordings'], failed=s['failed'], redactions=s['redactions'], review=s['review']))}</p>",
-             f"<h2>{_e(w['batch_by_category'])}</h2>",
+    parts = [f"<h1>{esc(w['batch_title'])}</h1>",
+             f"<p>{esc(w['batch_made'].format(when=s['generated'], n=s['recordings'], failed=s['failed'], redactions=s['redactions'], review=s['review']))}</p>",
+             f"<h2>{esc(w['batch_by_category'])}</h2>",
              _table([w["category"], w["count"]], [[k, v] for k, v in s["by_category"].items()],
                     {1}, w["none"]),
-             f"<h2>{_e(w['recordings'])}</h2>",
+             f"<h2>{esc(w['recordings'])}</h2>",
              _table([w[k] for k in ("recording", "status", "duration", "redactions",
                                     "per_category", "human_redacted", "human_kept",
                                     "to_review", "errors", "warnings")],
@@ -541,5 +541,5 @@ def _batch_html(s: dict) -> str:
                       r["duration"], r["redactions"], r["by_category"], r["human_redacted"],
                       r["human_kept"], r["review"], r["error"], r["warnings"]]
                      for r in s["rows"]], {3, 5, 6, 7}, w["none"]),
-             f"<h2>{_e(w['voice_title'])}</h2>", f'<p class="note">{_e(w["voice_note"])}</p>']
+             f"<h2>{esc(w['voice_title'])}</h2>", f'<p class="note">{esc(w["voice_note"])}</p>']
     return page(w["batch_title"], "\n".join(parts), s["lang"])

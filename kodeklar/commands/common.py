@@ -59,6 +59,14 @@ def diarise_options(f):
     return f
 
 
+def lang_option(f):
+    from kodeklar.exporters.lang import LANGUAGES
+
+    return click.option("--lang", type=click.Choice(LANGUAGES),
+                        help="Language of the reports and the review page: nb (bokmål, "
+                             "default) or en.")(f)
+
+
 def parse_roles(text: str | None) -> dict[str, str] | None:
     if not text:
         return None
@@ -99,11 +107,14 @@ def build_config(config_path: Path | None, kw: dict):
                       redact_audio=kw.get("redact_audio"),
                       report_include_originals=kw.get("report_include_originals"),
                       qdpx_project=kw.get("qdpx_project"),
-                      qdpx_timestamps=kw.get("qdpx_timestamps"))
+                      qdpx_timestamps=kw.get("qdpx_timestamps"), lang=kw.get("lang"))
     if config.output.qdpx_project and "json" not in config.output.formats:
         # the study project is made from each recording's JSON transcript
         config.output.formats.append("json")
     check_formats(config.output.formats)
+    from kodeklar.exporters.lang import check
+
+    check(config.output.lang)
     return config
 
 

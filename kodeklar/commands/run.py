@@ -33,6 +33,7 @@ from kodeklar.commands import common
               help="#hh:mm:ss.sss# before each turn in the .qdpx text (QualCoder syncs from these).")
 @click.option("--report-include-originals", is_flag=True, default=None,
               help="Also write a report WITH the original text, into OUT/private/ only.")
+@common.lang_option
 def command(inputs, out, config_path, key_path, decisions_path, **kw):
     """Transcribe, diarise, anonymise and export every recording in INPUTS (files or
     folders, searched recursively) into OUT. Safe to kill and re-run: finished work is kept."""
