@@ -189,7 +189,10 @@ def _apply_decisions(seg: Segment, decisions: list, cuts: list[Cut], candidates:
             cuts[:] = [c for c in cuts if (c.start, c.end) != where]
             kept.append({"segment": seg.id, "char_start": d.char_start, "char_end": d.char_end,
                          "kind": d.kind})
-        elif existing and d.category and d.category != cuts[existing[0]].category:
+            continue
+        if d.category in NAME_CATEGORIES:
+            pseudonyms.decided(d.category, seg.text[d.char_start:d.char_end])
+        if existing and d.category and d.category != cuts[existing[0]].category:
             span = Span(d.char_start, d.char_end, d.category, 1.0, "review", "a human decided")
             cuts[existing[0]] = make_cut(span, seg.text, options, pseudonyms, decided_by="human")
         elif existing:

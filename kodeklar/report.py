@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from kodeklar.exporters import untranscribed_marker
-from kodeklar.exporters.lang import words
+from kodeklar.exporters.lang import kind, words
 from kodeklar.core.timefmt import clock
 from kodeklar.core.files import write_atomic
 from kodeklar.core.transcript import Redaction, ReviewItem, Segment, Transcript
@@ -483,20 +483,21 @@ def _report_html(d: dict) -> str:
                      for r in d["redactions"]], {6}),
               f"<h2>{esc(w['human_kept'])}</h2>", f"<p>{esc(w['kept_intro'])}</p>",
               table(["segment", "time", "speaker", "kind"],
-                    [[k["segment"], k["time"], k["speaker"], k["kind"]]
+                    [[k["segment"], k["time"], k["speaker"], kind(k["kind"], d["lang"])]
                      for k in d["human_kept"]]),
               f"<h2>{esc(w['decisions_title'])}</h2>",
               table(["segment", "time", "speaker", "kind", "decision", "category", "reviewer",
                      "date"],
-                    [[x["segment"], x["time"], x["speaker"], x["kind"],
+                    [[x["segment"], x["time"], x["speaker"], kind(x["kind"], d["lang"]),
                       w.get(x["decision"], x["decision"]), x["category"], x["reviewer"],
                       x["date"]] for x in d["decisions"]]),
               f"<h2>{esc(w['review_title'])}</h2>", f"<p>{esc(w['review_intro'])}</p>",
               table(["id", "time", "speaker", "kind", "text", "category", "detector", "score"],
-                    [[r["id"], r["time"], r["speaker"], r["kind"], r["text"], r["category"],
+                    [[r["id"], r["time"], r["speaker"], kind(r["kind"], d["lang"]), r["text"],
+                      r["category"],
                       r["detector"], f"{r['score']:.2f}" if r["detector"] else ""]
                      for r in d["review"]]
-                    + [[u["id"], u["time"], "", u["kind"], u["text"], "", "", ""]
+                    + [[u["id"], u["time"], "", kind(u["kind"], d["lang"]), u["text"], "", "", ""]
                        for u in d["untranscribed"]], {7}),
               f"<h2>{esc(w['low_title'])}</h2>",
               f"<p>{esc(w['low_intro'].format(threshold=low['threshold']))}</p>",

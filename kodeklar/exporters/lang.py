@@ -151,8 +151,7 @@ TEXT = {
     "no_audio": ("Ingen lydfil ved siden av denne siden.", "No audio file beside this page."),
     "play": ("Spill av {time}", "Play {time}"),
     "items_title": ("Punkter ({n})", "Items ({n})"),
-    "kind_redaction": ("erstatning", "replacement"),
-    "kind_added": ("lagt til", "added"),
+    "added_status": ("Lagt til: «{text}»", "Added: «{text}»"),
     "original": ("Original", "Original"),
     "undecided": ("ikke avgjort", "not decided"),
     "as_found": ("som funnet", "as found"),
@@ -175,6 +174,16 @@ TEXT = {
 }
 
 
+# the kinds of item a human decides on (ReviewItem.kind, and the decisions file's kind)
+KINDS = {
+    "redaction": ("erstatning", "replacement"), "added": ("lagt til", "added"),
+    "low_score": ("usikkert treff", "low score"), "capitalised": ("stor forbokstav", "capitalised"),
+    "number": ("tall", "number"), "age": ("alder", "age"), "date": ("dato", "date"),
+    "occupation": ("yrke", "occupation"), "diagnosis": ("diagnose", "diagnosis"),
+    "country": ("land", "country"), "untranscribed": ("uhørbart", "inaudible"),
+}
+
+
 def check(lang: str) -> str:
     if lang not in LANGUAGES:
         raise UserError(f"unknown language '{lang}' for the reports (choose from: "
@@ -186,3 +195,9 @@ def words(lang: str) -> dict:
     """Every text of the table in one language."""
     i = LANGUAGES.index(check(lang))
     return {key: pair[i] for key, pair in TEXT.items()}
+
+
+def kind(value: str, lang: str) -> str:
+    """A kind of item in the page's language; an unknown kind as it is."""
+    pair = KINDS.get(value)
+    return pair[LANGUAGES.index(check(lang))] if pair else value

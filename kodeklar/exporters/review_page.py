@@ -19,7 +19,8 @@ from pathlib import Path
 from kodeklar.core.files import write_atomic
 from kodeklar.core.timefmt import clock
 from kodeklar.core.transcript import Transcript
-from kodeklar.exporters.lang import words
+from kodeklar.exporters import speaker_name
+from kodeklar.exporters.lang import kind, words
 from kodeklar.report import REVIEW_COLUMNS, esc, items, page
 
 # played before and after an item's own words, so the listener hears it in its sentence
@@ -65,10 +66,9 @@ def _marked(text: str, spans: list[tuple[int, int, str]]) -> str:
 
 def _item_html(i: dict, context: str, private: bool, lang: str, w: dict) -> str:
     iid = i["item"]
-    kind = w["kind_redaction"] if i["kind"] == "redaction" else i["kind"]
     category = _code(i.get("category") or "")
-    head = " · ".join(x for x in [iid, i["time"], i["speaker"], kind, i.get("category") or ""]
-                      if x)
+    head = " · ".join(x for x in [iid, i["time"], i["speaker"], kind(i["kind"], lang),
+                                  i.get("category") or ""] if x)
     if i["kind"] == "redaction":
         head += f" → {i['replacement']}"
     start = max(0.0, i["start"] - CONTEXT_SECONDS)
@@ -136,7 +136,7 @@ def render(anonymised: Transcript, raw: Transcript, *, media_href: str | None, l
             marks.setdefault(i["segment"], []).append((i["char_start"], i["char_end"], cls))
         lines = "".join(
             f'<p class="seg"><span class="meta">[{clock(s.start)}] '
-            f'{esc(raw.speaker_label(s.speaker))}:</span> <span class="text" '
+            f'{esc(speaker_name(raw, s.speaker))}:</span> <span class="text" '
             f'data-segment="{s.id}">{_marked(s.text, marks.get(s.id, []))}</span></p>'
             for s in raw.segments)
         body += [f'<section class="transcript"><h2>{esc(w["transcript_title"])}</h2>',
@@ -152,7 +152,7 @@ def render(anonymised: Transcript, raw: Transcript, *, media_href: str | None, l
                  f"<p>{esc(w['apply'])}</p><pre>{esc(command)}</pre></section>"]
         data = {"recording": name, "file": f"{name}.decisions.csv", "columns": REVIEW_COLUMNS,
                 "words": {k: w[k] for k in ("saved", "need_reviewer", "add_none", "remove",
-                                              "category", "kind_added")},
+                                              "category", "added_status")},
                 "categories": [[c, c if lang == "en" else label]
                                for c, label in _categories().items()]}
         # "</" cannot end the script early once every "<" is escaped
@@ -259,7 +259,7 @@ DECIDE_JS = r"""
     if(!last){$('add-status').textContent=w.add_none;return;}
     added.push({segment:last.segment,start:last.start,end:last.end,text:last.text,
                 category:'PERSON'});
-    $('add-status').textContent=w.kind_added+': «'+last.text+'»';
+    $('add-status').textContent=w.added_status.replace('{text}',last.text);
     last=null; document.getSelection().removeAllRanges(); renderAdded();
   });
   function cell(v){
