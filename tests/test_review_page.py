@@ -53,6 +53,8 @@ def test_pages_are_self_contained_and_only_the_private_one_shows_originals(tmp_p
     assert 'src="../media/intervju-01.wav"' in shareable
     for original in ORIGINALS:
         assert original in private and original not in shareable, original
+    # reports/ holds no transcript text: the shareable page shows no sentence
+    assert "stiller opp" in private and "stiller opp" not in shareable
     assert 'id="save"' in private and 'id="save"' not in shareable
     assert 'type="radio"' not in shareable
     # every control has a label: a radio inside its <label>, the inputs by for=
@@ -194,6 +196,10 @@ def test_review_page_decides_and_anonymise_applies_it(run, browser, tmp_path):
     browser.save_screenshot(str(tmp_path / "review-page.png"))
     if os.environ.get("KODEKLAR_SCREENSHOT"):
         shutil.copy(tmp_path / "review-page.png", os.environ["KODEKLAR_SCREENSHOT"])
+    # at 200 % zoom the page is half as wide in CSS pixels: nothing may need a side scroll
+    browser.execute_script("document.body.style.zoom = '200%'")
+    assert browser.execute_script(
+        "return document.documentElement.scrollWidth <= document.documentElement.clientWidth")
 
     with open(saved, encoding="utf-8-sig", newline="") as f:
         rows = list(csv.DictReader(f))

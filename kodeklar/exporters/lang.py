@@ -134,11 +134,11 @@ TEXT = {
                      "Ikke del den.",
                      "This page shows the original text and belongs in the private folder. Do "
                      "not share it."),
-    "page_shareable": ("Denne utgaven viser ikke originalteksten og kan deles med "
-                       "etikkomiteen. Avgjørelser tas på siden i den private mappen.",
-                       "This version does not show the original text and may be shared with "
-                       "the ethics reviewer. Decisions are made on the page in the private "
-                       "folder."),
+    "page_shareable": ("Denne utgaven viser verken originalteksten eller setningene, og kan "
+                       "deles med etikkomiteen. Avgjørelser tas på siden i den private mappen.",
+                       "This version shows neither the original text nor the sentences, and "
+                       "may be shared with the ethics reviewer. Decisions are made on the page "
+                       "in the private folder."),
     "page_intro": ("Gå gjennom hvert punkt: lytt, velg «behold» eller «sensurer», og rett "
                    "kategorien om den er feil. Marker tekst i transkripsjonen nederst for å "
                    "sensurere noe som ble oversett. Lagre avgjørelsene, og ta dem i bruk med "

@@ -6,8 +6,10 @@ text that was missed, signs with a name and a date, and saves the decisions file
 `kodeklar anonymise --decisions` and `kodeklar run --decisions` read
 (anonymise.decisions; the same columns as the review sheet).
 
-Two versions: the private page (OUT/private/review/) shows the original text and makes
-decisions; the shareable page (OUT/reports/) shows only the anonymised text and is read-only.
+Two versions: the private page (OUT/private/review/) shows each item in its sentence, with
+the original text, and makes decisions; the shareable page (OUT/reports/) is read-only and,
+like the report beside it, shows of the text only the replacements and the review items'
+words (reports/ holds no transcript text), with the same play buttons.
 The saved file holds no original text (downloads folders are not private): a redaction's
 row names it by its offsets and category."""
 from __future__ import annotations
@@ -102,16 +104,14 @@ def render(anonymised: Transcript, raw: Transcript, *, media_href: str | None, l
     name = anonymised.source.name
     found = items(anonymised, raw)
     raw_segs = {s.id: s for s in raw.segments}
-    anon_segs = {s.id: s for s in anonymised.segments}
-    by_id = {r.id: r for r in anonymised.redactions}
 
     def context(i: dict) -> str:
         if private:
             seg = raw_segs[i["segment"]]
             return _marked(seg.text, [(i["char_start"], i["char_end"], "this")])
-        seg = anon_segs[i["segment"]]
-        r = by_id.get(i["item"]) if i["kind"] == "redaction" else None
-        return _marked(seg.text, [(r.char_start, r.char_end, "this")] if r else [])
+        # like the report: the replacement, or the review item's words, but no sentence
+        shown = i["replacement"] if i["kind"] == "redaction" else i["text"]
+        return f'<mark class="this">{esc(shown)}</mark>'
 
     audio = (f'<audio id="audio" controls preload="auto" src="{esc(media_href)}"></audio>'
              if media_href else f"<p>{esc(w['no_audio'])}</p>")
