@@ -5,10 +5,12 @@ pseudonymise a Transcript consistently across a project.
     anonymise.detect("Kari bor i Halden", language="nb")          # -> [Span, ...]
     anonymise.anonymise_transcript(transcript, options, pseudonyms, decisions)
 
-Around these: `options.AnonymiseOptions` (the `[anonymise]` config table),
-`pseudonyms.Pseudonyms` (entity -> pseudonym, serialisable), `keyfile.save/load` (the registry
-encrypted with a passphrase), `decisions.load` (a reviewer's CSV), `identifiers.*`
-(fødselsnummer, organisasjonsnummer, kontonummer validators).
+Around these: `categories` (every category with its label, generalise wording and whether
+it is redacted or reviewed), `recognizers.build` (every recognizer by name; those that run
+for some options: `registry.recognizers`), `options.AnonymiseOptions` (the `[anonymise]`
+config table), `pseudonyms.Pseudonyms` (entity -> pseudonym, serialisable),
+`keyfile.save/load` (the registry encrypted with a passphrase), `decisions.load` (a
+reviewer's CSV), `identifiers.*` (fødselsnummer, organisasjonsnummer, kontonummer validators).
 
 Replacement labels are Norwegian and numbered per category by first appearance in the
 project: [PERSON-1], [STED-1], [ORG-1], [TELEFON-1], [FØDSELSNUMMER-1], ...

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-from anonymise.span import CATEGORIES
+from anonymise.categories import CATEGORIES
 
 ACTIONS = ("label", "surrogate", "generalise", "redact", "keep")
 LANGUAGES = ("nb", "nn")  # bokmål, nynorsk: presidio runs the recognizers registered for these

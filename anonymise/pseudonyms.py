@@ -15,19 +15,10 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass, field
 
-from anonymise import gazetteers
-from anonymise.span import NAME_CATEGORIES
+from anonymise import categories, gazetteers
+from anonymise.categories import NAME_CATEGORIES
 
 VERSION = 1
-# Norwegian names for the replacement labels
-LABELS = {"PERSON": "PERSON", "PLACE": "STED", "ORGANISATION": "ORG", "FNR": "FØDSELSNUMMER",
-          "DNR": "D-NUMMER", "HNR": "H-NUMMER", "ORGNR": "ORGNR", "ACCOUNT": "KONTONUMMER",
-          "PHONE": "TELEFON", "EMAIL": "E-POST", "URL": "NETTADRESSE", "ADDRESS": "ADRESSE",
-          "POSTCODE": "POSTNUMMER",
-          "AGE": "ALDER", "DATE": "DATO", "OCCUPATION": "YRKE", "DIAGNOSIS": "DIAGNOSE",
-          "COUNTRY": "LAND",
-          "NUMBER": "TALL", "OTHER": "ANNET"}
-NUMBERED = ("FNR", "DNR", "HNR", "ORGNR", "ACCOUNT", "PHONE")
 # A name links to an entity spelt this much alike (rapidfuzz ratio, spaces ignored), or one
 # that sounds the same (same `sound` key) and is spelt at least SOUND_MIN_SIMILARITY alike.
 # Short names are left alone: "Kari" and "Karin" are two people as often as one.
@@ -45,12 +36,8 @@ SPELLINGS = (("sch", "sj"), ("skj", "sj"), ("kj", "sj"), ("ch", "k"), ("ck", "k"
              ("rd", "d"), ("rt", "t"), ("rn", "n"), ("rl", "l"), ("rs", "s"))
 
 
-def label_name(category: str) -> str:
-    return LABELS.get(category, category)
-
-
 def normalise(category: str, text: str) -> str:
-    if category in NUMBERED:
+    if category in categories.TABLE and categories.TABLE[category].digits:
         return re.sub(r"\D", "", text)
     return " ".join(text.casefold().split())
 
@@ -93,7 +80,7 @@ class Entity:
 
     @property
     def label(self) -> str:
-        return f"[{label_name(self.category)}-{self.number}]"
+        return f"[{categories.label(self.category)}-{self.number}]"
 
     def words(self) -> list[str]:
         return max(self.names, key=len).split()

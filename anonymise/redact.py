@@ -11,18 +11,16 @@ import datetime
 import re
 from dataclasses import dataclass
 
-from anonymise import gazetteers
+from anonymise import categories, gazetteers
+from anonymise.categories import INDIRECT_CATEGORIES, NAME_CATEGORIES
 from anonymise.options import AnonymiseOptions
 from anonymise.recognizers.names import FILLERS
-from anonymise.pseudonyms import LABELS, Pseudonyms, label_name
-from anonymise.span import INDIRECT_CATEGORIES, NAME_CATEGORIES, Span
+from anonymise.pseudonyms import Pseudonyms
+from anonymise.span import Span
 from anonymise.tokens import tokenise
 from kodeklar.core.transcript import Redaction, ReviewItem, Segment, Transcript, Word
 
 REDACTED = "[…]"
-GENERIC = {"PERSON": "en person", "PLACE": "et sted", "ORGANISATION": "en organisasjon",
-           "DATE": "en dato", "OCCUPATION": "et yrke", "DIAGNOSIS": "en diagnose",
-           "COUNTRY": "et land"}
 NUMBER_RE = re.compile(r"\d[\d .,:/-]*\d|\d")
 
 
@@ -75,7 +73,7 @@ def generalise(category: str, forms: list[str]) -> str:
         digits = re.search(r"\d+", original)
         if digits:
             return f"i {int(digits.group()) // 10 * 10}-årene"
-    return GENERIC.get(category, f"[{label_name(category)}]")
+    return categories.generic(category)
 
 
 def _name_pattern(names: dict[str, str]) -> re.Pattern | None:
@@ -166,7 +164,7 @@ def _decide(seg: Segment, spans: list[Span], options: AnonymiseOptions,
 def _decided_category(kind: str, candidate: Span | None) -> str:
     if candidate is not None:
         return candidate.category
-    if kind.upper() in LABELS:
+    if kind.upper() in categories.TABLE:
         return kind.upper()
     return {"number": "NUMBER", "capitalised": "PERSON"}.get(kind, "OTHER")
 
@@ -208,7 +206,7 @@ def anonymise_transcript(transcript: Transcript, options: AnonymiseOptions,
                          pseudonyms: Pseudonyms, decisions: list | None = None) -> Transcript:
     """A new, anonymised Transcript; `pseudonyms` gains the entities met. The input is not
     modified."""
-    from anonymise.recognizers import ner
+    from anonymise.recognizers import model_ner
     from anonymise.registry import analyze, recognizers
 
     options.check()
@@ -245,11 +243,12 @@ def anonymise_transcript(transcript: Transcript, options: AnonymiseOptions,
     result.redactions = redactions
     result.review = review
     result.anonymised = True
-    used = recognizers(options)
+    used = [r.name for r in recognizers(options)]
     result.provenance.stages["anonymise"] = {
         "options": options.as_params(),
-        "recognizers": [r.name for r in used],
-        "ner_model_sha256": ner.model_sha256() if any(r.name == "ner" for r in used) else None,
+        "recognizers": used,
+        "ner_model_sha256": model_ner.model_sha256() if model_ner.NerRecognizer.name in used
+        else None,
         "human_kept": kept,
         "decisions": decided,
         "created": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),

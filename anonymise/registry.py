@@ -18,55 +18,54 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from anonymise import gazetteers
+from anonymise.categories import INDIRECT_CATEGORIES, NAME_CATEGORIES
 from anonymise.options import LANGUAGES, AnonymiseOptions
-from anonymise.span import INDIRECT_CATEGORIES, NAME_CATEGORIES, Span
+from anonymise.span import Span
 from anonymise.tokens import Token, tokenise
 
-# When spans overlap, category and explanation come from the most specific detector:
-# validated identifiers and patterns (default) over names.
-PRIORITY = {"known_names": 5, "institution": 4, "ner": 3, "names": 1}
-DEFAULT_PRIORITY = 6
+# The options' switch for each recognizer that can be turned off, by its name.
+SWITCHES = {"ner": "use_ner"}
 
 
 @dataclass(frozen=True)
 class Engines:
     nlp: object                 # recognizers.nlp_engine.TokenNlpEngine
     rules: object               # presidio AnalyzerEngine: every sentence
-    model: object | None        # presidio AnalyzerEngine with the NER model: on demand
+    model: object | None        # presidio AnalyzerEngine with the on-demand (NER model) ones
+    priority: dict[str, int]    # recognizer name -> its priority among overlapping spans
 
 
 @lru_cache(maxsize=8)
-def _recognizers(use_ner: bool, known_names: tuple[str, ...], min_similarity: float) -> Engines:
+def _recognizers(switched_off: frozenset[str], known_names: tuple[str, ...],
+                 min_similarity: float) -> Engines:
     """presidio's engines for one set of options, kept: building them compiles every pattern."""
-    from anonymise.recognizers import institution, known, names, ner, rules, wordlist
+    from anonymise.recognizers import build
     from anonymise.recognizers.nlp_engine import NoContextEnhancer, TokenNlpEngine
     from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
 
-    def by_rule(language: str) -> list:
-        found = [*rules.recognizers(language), *wordlist.recognizers(language),
-                 institution.InstitutionRecognizer(language), names.NameRecognizer(language)]
-        if known_names:
-            found.append(known.KnownNameRecognizer(known_names, min_similarity, language))
-        return found
+    chosen = {language: [r for name, r in build(language, known_names, min_similarity).items()
+                         if name not in switched_off] for language in LANGUAGES}
 
-    def engine(make) -> AnalyzerEngine:
+    def engine(on_demand: bool) -> AnalyzerEngine | None:
         registry = RecognizerRegistry(supported_languages=list(LANGUAGES))
-        for language in LANGUAGES:
-            for recognizer in make(language):
-                registry.add_recognizer(recognizer)
+        for recognizers in chosen.values():
+            for recognizer in recognizers:
+                if recognizer.on_demand == on_demand:
+                    registry.add_recognizer(recognizer)
+        if not registry.recognizers:
+            return None  # an engine with an empty registry would load presidio's own
         return AnalyzerEngine(registry=registry, nlp_engine=nlp,
                               supported_languages=list(LANGUAGES),
                               context_aware_enhancer=NoContextEnhancer())
 
     nlp = TokenNlpEngine()
-    # an engine with an empty registry would load presidio's predefined recognizers
-    model = engine(lambda language: [ner.NerRecognizer(language)]) \
-        if use_ner and ner.available() else None
-    return Engines(nlp, engine(by_rule), model)
+    priority = {r.name: r.priority for recognizers in chosen.values() for r in recognizers}
+    return Engines(nlp, engine(on_demand=False), engine(on_demand=True), priority)
 
 
 def _engines(options: AnonymiseOptions) -> Engines:
-    return _recognizers(options.use_ner, tuple(options.known_names),
+    switched_off = frozenset(n for n, field in SWITCHES.items() if not getattr(options, field))
+    return _recognizers(switched_off, tuple(options.known_names),
                         options.known_names_min_similarity)
 
 
@@ -94,7 +93,8 @@ def analyze(text: str, options: AnonymiseOptions) -> list[Span]:
     # the model is slow: it runs only where the rules are unsure
     if engines.model is not None and unsure(artifacts.tokens, spans, options.threshold):
         spans += run(engines.model)
-    return [r for s in resolve(spans) if (r := refine(text, s, options)) is not None]
+    return [r for s in resolve(spans, engines.priority)
+            if (r := refine(text, s, options)) is not None]
 
 
 def refine(text: str, span: Span, options: AnonymiseOptions) -> Span | None:
@@ -138,9 +138,8 @@ def unsure(tokens: list[Token], spans: list[Span], threshold: float) -> bool:
     return False
 
 
-def _merge(group: list[Span]) -> Span:
-    best = max(group, key=lambda s: (PRIORITY.get(s.detector, DEFAULT_PRIORITY),
-                                     s.end - s.start, s.score))
+def _merge(group: list[Span], priority: dict[str, int]) -> Span:
+    best = max(group, key=lambda s: (priority[s.detector], s.end - s.start, s.score))
     start = min(s.start for s in group)
     end = max(s.end for s in group)
     if (start, end) == (best.start, best.end):
@@ -152,9 +151,10 @@ def _merge(group: list[Span]) -> Span:
                 reasons)
 
 
-def resolve(spans: list[Span]) -> list[Span]:
+def resolve(spans: list[Span], priority: dict[str, int]) -> list[Span]:
     """Overlapping spans become one covering their union, so that no character of a detected
-    name survives; a name or identifier wins over an indirect identifier it overlaps."""
+    name survives; category and explanation come from the detector of highest `priority` (by
+    recognizer name). A name or identifier wins over an indirect identifier it overlaps."""
     spans = sorted(spans, key=lambda s: (s.start, -s.end))
     strong = [s for s in spans if s.category not in INDIRECT_CATEGORIES]
     weak = [s for s in spans if s.category in INDIRECT_CATEGORIES]
@@ -164,6 +164,6 @@ def resolve(spans: list[Span]) -> list[Span]:
             merged[-1].append(span)
         else:
             merged.append([span])
-    result = [_merge(g) if len(g) > 1 else g[0] for g in merged]
+    result = [_merge(g, priority) if len(g) > 1 else g[0] for g in merged]
     result += [w for w in weak if not any(w.overlaps(s) for s in result)]
     return sorted(result, key=lambda s: s.start)

@@ -3,20 +3,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-# Categories that are names: redacted and pseudonymised per entity.
-NAME_CATEGORIES = ("PERSON", "PLACE", "ORGANISATION")
-# Direct identifiers: redacted.
-IDENTIFIER_CATEGORIES = ("FNR", "DNR", "HNR", "ORGNR", "ACCOUNT", "PHONE", "EMAIL", "URL",
-                         "ADDRESS", "POSTCODE")
-# Indirect identifiers: flagged for review, redacted only when configured. A country ("kom
-# fra Syria") is one unless the options make countries places.
-INDIRECT_CATEGORIES = ("AGE", "DATE", "OCCUPATION", "DIAGNOSIS", "COUNTRY")
-# Every category; NUMBER and OTHER come only from a reviewer's decisions.
-CATEGORIES = NAME_CATEGORIES + IDENTIFIER_CATEGORIES + INDIRECT_CATEGORIES + ("NUMBER", "OTHER")
-
 
 @dataclass
 class Span:
+    """`category` is one of anonymise.categories; `detector` names the recognizer that found it
+    (several joined by "+" when overlapping detections were merged)."""
     start: int
     end: int
     category: str

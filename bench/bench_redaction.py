@@ -40,13 +40,13 @@ CATEGORIES = ("PERSON", "PLACE", "ORGANISATION")
 RUN_SCORER = """
 import runpy, sys
 import anonymise
-from anonymise.recognizers import ner
+from anonymise.recognizers import model_ner
 mode = sys.argv[1]
 if mode == "no-ner":
-    ner.available = lambda: False
+    model_ner.available = lambda: False
 if mode == "redacted-only":
     # countries (and other indirect identifiers) are flagged for review, not redacted
-    from anonymise.span import INDIRECT_CATEGORIES
+    from anonymise.categories import INDIRECT_CATEGORIES
     detect = anonymise.detect
     anonymise.detect = lambda *a, **k: [s for s in detect(*a, **k)
                                         if s.category not in INDIRECT_CATEGORIES]

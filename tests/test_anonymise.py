@@ -11,39 +11,8 @@ from anonymise import AnonymiseOptions, decisions
 from anonymise.decisions import Decision
 from anonymise.pseudonyms import Pseudonyms
 from kodeklar.core.errors import UserError
-from kodeklar.core.transcript import Provenance, Segment, Source, Transcript, Word, validate
-
-RULES = AnonymiseOptions(use_ner=False)
-
-
-def segment(seg_id, t0, words):
-    ws = [Word(round(t0 + k * 0.5, 2), round(t0 + k * 0.5 + 0.4, 2), w, 0.9)
-          for k, w in enumerate(words)]
-    return Segment(seg_id, ws[0].start, ws[-1].end, "".join(words).strip(), "S1", ws)
-
-
-def transcript(name, *segments):
-    return Transcript(Source(name, "0" * 64, 60.0), Provenance("kodeklar", "test", "base", "", {}),
-                      "no", list(segments))
-
-
-def interview_1():
-    return transcript(
-        "intervju-01",
-        segment(1, 0.0, [" Eh,", " hun", " Kari", " på", " NAV", " Halden", " sa", " at",
-                         " jeg", " er", " 34", " år."]),
-        segment(2, 10.0, [" Kari", " Nordmann", " ringte", " fra", " 912", " 34", " 567", " og",
-                          " Nordmanns", " datter", " ble", " med."]),
-        segment(3, 20.0, [" Diarra", " kom", " senere.", " Vi", " møtte", " Diarra", " i",
-                          " Sarpsborg."]))
-
-
-def interview_2():
-    return transcript(
-        "intervju-02",
-        segment(1, 0.0, [" Jeg", " har", " snakket", " med", " Nordmann", " om", " Halden."]),
-        segment(2, 5.0, [" Ola", " Hansen", " jobber", " i", " Moss", " kommune."]))
-
+from kodeklar.core.transcript import Segment, Word, validate
+from tests.anonymising import RULES, interview_1, interview_2, segment, transcript
 
 ORIGINALS = ["Kari", "Nordmann", "Halden", "Diarra", "Sarpsborg", "912 34 567", "34 567"]
 

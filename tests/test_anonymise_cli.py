@@ -7,7 +7,7 @@ from click.testing import CliRunner
 from kodeklar.cli import cli
 from kodeklar.core.errors import UserError
 from kodeklar.core.transcript import save
-from tests.test_anonymise import interview_1, interview_2
+from tests.anonymising import interview_1, interview_2
 
 ENV = {"KODEKLAR_KEY_PASSPHRASE": "test-passphrase"}
 

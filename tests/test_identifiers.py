@@ -4,28 +4,7 @@ import pytest
 from hypothesis import given, strategies as st
 
 from anonymise.identifiers import InvalidNumber, fodselsnummer, kontonummer, organisasjonsnummer
-
-
-def check(digits: str, weights) -> int | None:
-    r = 11 - sum(int(d) * w for d, w in zip(digits, weights)) % 11
-    return {11: 0, 10: None}.get(r, r)
-
-
-def make_fnr(day: int, month: int, yy: int, individual: int) -> str | None:
-    body = f"{day:02d}{month:02d}{yy:02d}{individual:03d}"
-    k1 = check(body, (3, 7, 6, 1, 8, 9, 4, 5, 2))
-    if k1 is None:
-        return None
-    k2 = check(body + str(k1), (5, 4, 3, 2, 7, 6, 5, 4, 3, 2))
-    return None if k2 is None else f"{body}{k1}{k2}"
-
-
-def first_valid(day, month, yy, start=100):
-    for individual in range(start, start + 100):
-        number = make_fnr(day, month, yy, individual)
-        if number:
-            return number
-    raise AssertionError("no valid number in range")
+from tests.anonymising import first_valid, make_fnr, make_mod11
 
 
 def test_fodselsnummer_valid_and_kinds():
@@ -64,11 +43,6 @@ def test_fodselsnummer_generated(day, month, yy, individual):
         assert fodselsnummer.is_valid(number)
         broken = number[:9] + str((int(number[9]) + 1) % 10) + number[10]
         assert not fodselsnummer.is_valid(broken)
-
-
-def make_mod11(body: str, weights) -> str | None:
-    k = check(body, weights)
-    return None if k is None else body + str(k)
 
 
 def test_organisasjonsnummer():

@@ -12,10 +12,9 @@ from anonymise.pseudonyms import Pseudonyms, sound
 from kodeklar.cli import cli
 from kodeklar.core.errors import UserError
 from kodeklar.core.transcript import save
-from tests.test_anonymise import segment, transcript
+from tests.anonymising import segment, transcript
 
 ENV = {"KODEKLAR_KEY_PASSPHRASE": "test-passphrase"}
-RULES = AnonymiseOptions(use_ner=False)
 
 
 def test_sound_key_hears_spelling_variants_alike():

@@ -7,13 +7,9 @@ import pytest
 
 import anonymise
 from anonymise import AnonymiseOptions
+from tests.anonymising import RULES, found, segment, transcript
 
 WITH_MODEL = AnonymiseOptions()
-RULES = AnonymiseOptions(use_ner=False)
-
-
-def found(text, options):
-    return {text[s.start:s.end]: s.category for s in anonymise.detect(text, options=options)}
 
 
 @pytest.mark.parametrize("options", [WITH_MODEL, RULES], ids=["model", "rules"])
@@ -71,7 +67,6 @@ def test_a_known_name_does_not_swallow_its_neighbour():
 
 def test_country_is_flagged_for_review_in_a_transcript():
     from anonymise.pseudonyms import Pseudonyms
-    from tests.test_anonymise import segment, transcript
 
     raw = transcript("t", segment(1, 0.0, [" Vi", " kom", " fra", " Syria", " i", " fjor."]))
     out = anonymise.anonymise_transcript(raw, RULES, Pseudonyms())

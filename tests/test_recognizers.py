@@ -4,14 +4,9 @@ so that these tests pin down the rules alone."""
 import pytest
 
 import anonymise
-from anonymise import AnonymiseOptions
-from tests.test_identifiers import first_valid, make_mod11
-
-RULES = AnonymiseOptions(use_ner=False)
-
-
-def found(text, options=RULES):
-    return {text[s.start:s.end]: s.category for s in anonymise.detect(text, options=options)}
+from anonymise import AnonymiseOptions, registry
+from anonymise.span import Span
+from tests.anonymising import RULES, first_valid, found, make_mod11
 
 
 def test_import_is_cheap():
@@ -25,9 +20,48 @@ def test_import_is_cheap():
 
 
 def test_every_span_explains_itself():
-    for s in anonymise.detect("Han møtte Kari Nordmann i Halden.", options=RULES):
+    registered = {r.name for r in registry.recognizers(RULES)}
+    for s in anonymise.detect("Han møtte Kari Nordmann i Halden, tlf 912 34 567.", options=RULES):
         assert s.detector and s.reason and 0 < s.score <= 1
         assert s.category in s.explain() and s.detector in s.explain()
+        assert set(s.detector.split("+")) <= registered
+
+
+PATTERNS = ["fodselsnummer", "kontonummer", "organisasjonsnummer", "phone", "email", "url",
+            "address", "postcode", "age", "date"]
+
+
+def test_recognizers_are_registered_by_name():
+    assert [r.name for r in registry.recognizers(RULES)] == [
+        *PATTERNS, "occupations", "diagnoses", "institution", "names"]
+    listed = AnonymiseOptions(use_ner=False, known_names=["Kari Nordmann"])
+    assert [r.name for r in registry.recognizers(listed)][-1] == "known_names"
+    for r in registry.recognizers(listed):
+        assert 0 < r.score <= 1 and r.priority > 0 and r.supported_language == "nb"
+
+
+def test_the_options_turn_the_model_off_by_name():
+    assert [r.name for r in registry.recognizers(AnonymiseOptions())][-1] == "ner"
+    assert "ner" not in {r.name for r in registry.recognizers(RULES)}
+    # every switch names a registered recognizer and a field of the options
+    assert set(registry.SWITCHES.values()) <= set(vars(AnonymiseOptions()))
+    assert set(registry.SWITCHES) <= {r.name for r in registry.recognizers(AnonymiseOptions())}
+
+
+def test_overlaps_take_category_and_reason_from_the_higher_priority():
+    listed = AnonymiseOptions(known_names=["Kari Nordmann"])
+    priority = {r.name: r.priority for r in registry.recognizers(listed)}
+    # as registry.PRIORITY had them before the recognizers carried them
+    assert priority == {**dict.fromkeys([*PATTERNS, "occupations", "diagnoses"], 6),
+                        "known_names": 5, "institution": 4, "ner": 3, "names": 1}
+    same = registry.resolve([Span(0, 4, "PLACE", 0.8, "names", "capitalised"),
+                             Span(0, 4, "PERSON", 1.0, "known_names", "listed")], priority)
+    assert [(s.category, s.detector, s.reason) for s in same] == [
+        ("PERSON", "known_names", "listed")]
+    union = registry.resolve([Span(0, 4, "PERSON", 0.8, "names", "capitalised"),
+                              Span(2, 12, "PHONE", 0.85, "phone", "8 digits")], priority)
+    assert [(s.start, s.end, s.category, s.detector) for s in union] == [
+        (0, 12, "PHONE", "names+phone")]
 
 
 @pytest.mark.parametrize("text, name", [

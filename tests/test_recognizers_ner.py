@@ -8,7 +8,7 @@ import spacy
 
 import anonymise
 from anonymise import registry
-from anonymise.recognizers import ner
+from anonymise.recognizers import model_ner
 
 
 def fake_model(labels):
@@ -24,7 +24,7 @@ def fake_model(labels):
 
 def test_labels_map_to_categories():
     model = fake_model({"Kari": "PER", "Halden": "GPE_LOC", "Rusken": "ORG", "Kvikk": "PROD"})
-    spans = ner.NerRecognizer().spans(model("Kari i Halden drakk Kvikk hos Rusken"))
+    spans = model_ner.NerRecognizer().spans(model("Kari i Halden drakk Kvikk hos Rusken"))
     assert [(s.category, s.detector) for s in spans] == [
         ("PERSON", "ner"), ("PLACE", "ner"), ("ORGANISATION", "ner")]
     assert all("NorNE model" in s.reason for s in spans)
@@ -33,8 +33,9 @@ def test_labels_map_to_categories():
 def test_ner_joins_the_rules(monkeypatch):
     # a sentence-initial common word the rules leave alone, which the model calls a name
     text = "Dag kom hjem til Halden."
-    monkeypatch.setattr(ner, "available", lambda: True)
-    monkeypatch.setattr(ner, "model", lambda: fake_model({"Dag": "PER", "Halden": "GPE_LOC"}))
+    monkeypatch.setattr(model_ner, "available", lambda: True)
+    monkeypatch.setattr(model_ner, "model",
+                        lambda: fake_model({"Dag": "PER", "Halden": "GPE_LOC"}))
     registry._recognizers.cache_clear()
     try:
         spans = {text[s.start:s.end]: s for s in anonymise.detect(text)}
@@ -45,9 +46,9 @@ def test_ner_joins_the_rules(monkeypatch):
 
 
 def test_trained_model_finds_names():
-    assert ner.available(), "the trained model is committed in anonymise/ner/model"
+    assert model_ner.available(), "the trained model is committed in anonymise/ner/model"
     found = {s.category for s in anonymise.detect("Statsminister Jonas Gahr Støre besøkte Bodø.")}
     assert {"PERSON", "PLACE"} <= found
-    assert len(ner.model_sha256()) == 64
+    assert len(model_ner.model_sha256()) == 64
     # the model loads without torch, and leaves torch importable for others
     assert sys.modules.get("torch", "not imported") is not None

@@ -9,6 +9,11 @@ from presidio_analyzer import AnalysisExplanation, EntityRecognizer, RecognizerR
 from anonymise.span import Span
 from anonymise.tokens import Token
 
+# When detections overlap, category and explanation come from the recognizer with the highest
+# priority: validated identifiers, patterns and word lists first, then the project's own name
+# list, institutions, the NER model and last capitalisation (each class sets its own).
+PATTERN_PRIORITY = 6
+
 # metadata keys of the identifying part of an institution name (see Span.place_start)
 PLACE_START = "place_start"
 PLACE_END = "place_end"
@@ -17,6 +22,8 @@ PLACE_END = "place_end"
 class SpanRecognizer(EntityRecognizer):
     name = ""
     score = 0.0
+    priority = 0        # see PATTERN_PRIORITY
+    on_demand = False   # runs only where the rules are unsure (see anonymise.registry)
     entities: tuple[str, ...] = ()
 
     def __init__(self, language: str = "nb", entities: tuple[str, ...] = ()):

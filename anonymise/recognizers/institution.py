@@ -46,6 +46,7 @@ def _is_place(words: str) -> bool:
 class InstitutionRecognizer(SpanRecognizer):
     name = "institution"
     score = 0.9
+    priority = 4
     entities = ("PLACE", "ORGANISATION")
 
     def find(self, text: str, tokens: list[Token]) -> list[Span]:

@@ -20,6 +20,7 @@ PART_MIN_SIMILARITY = 60.0
 class KnownNameRecognizer(SpanRecognizer):
     name = "known_names"
     score = 1.0
+    priority = 5
     entities = ("PERSON",)
 
     def __init__(self, names: tuple[str, ...], min_similarity: float, language: str = "nb"):

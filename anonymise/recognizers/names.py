@@ -139,6 +139,7 @@ def _genitive_base(word: str) -> str:
 class NameRecognizer(SpanRecognizer):
     name = "names"
     score = 0.8
+    priority = 1
     entities = ("PERSON", "PLACE", "ORGANISATION")
 
     def evidence(self, tokens: list[Token], i: int) -> tuple[float, str] | None:

@@ -8,8 +8,13 @@ from typing import Callable
 
 from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
 
+from anonymise.recognizers.base import PATTERN_PRIORITY
+
 
 class NorwegianPatternRecognizer(PatternRecognizer):
+    priority = PATTERN_PRIORITY
+    on_demand = False
+
     def __init__(self, name: str, category: str, pattern: str, score: float, reason: str,
                  language: str, valid: Callable[[str], bool] | None = None,
                  kind: Callable[[str], str] | None = None, flags: int = 0, needs: str = ""):

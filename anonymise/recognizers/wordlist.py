@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cached_property
 
 from anonymise import gazetteers
-from anonymise.recognizers.base import SpanRecognizer
+from anonymise.recognizers.base import PATTERN_PRIORITY, SpanRecognizer
 from anonymise.span import Span
 from anonymise.tokens import Token
 
@@ -13,6 +13,8 @@ INFLECTIONS = ("", "en", "er", "ere", "erne", "ene", "a", "e", "n", "et")
 
 
 class WordListRecognizer(SpanRecognizer):
+    priority = PATTERN_PRIORITY
+
     def __init__(self, name: str, category: str, words, reason: str, language: str,
                  score: float = 0.6):
         self.name = name

@@ -1,5 +1,7 @@
-"""The NorNE-trained spaCy model (anonymise/ner) as a recognizer. The model is loaded from its
-local folder only, never downloaded; without it the other recognizers still run."""
+"""The NorNE-trained spaCy model (trained and loaded by anonymise/ner) as the recognizer named
+"ner". The model is loaded from its local folder only, never downloaded; without it the other
+recognizers still run. It is slow, so it runs on demand: only on sentences where the rules are
+unsure (see anonymise.registry)."""
 from __future__ import annotations
 
 from functools import lru_cache
@@ -48,6 +50,8 @@ def model_sha256() -> str:
 class NerRecognizer(SpanRecognizer):
     name = "ner"
     score = 0.85
+    priority = 3
+    on_demand = True
     entities = ("PERSON", "PLACE", "ORGANISATION")
 
     def find(self, text: str, tokens: list[Token]) -> list[Span]:
