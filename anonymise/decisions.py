@@ -69,15 +69,15 @@ def _int(value: str, column: str, where: str) -> int:
 
 
 def _category(value: str, where: str) -> str:
-    from anonymise.pseudonyms import LABELS
+    from anonymise.categories import CATEGORIES, TABLE
 
     category = value.strip().upper()
-    if category and category not in LABELS:
+    if category and category not in TABLE:
         # the Norwegian label as the page shows it ("STED") names a category too
-        by_label = {label: code for code, label in LABELS.items()}
+        by_label = {c.label: c.name for c in TABLE.values()}
         if category not in by_label:
             raise UserError(f"{where}: unknown category '{value.strip()}' "
-                            f"(choose from: {', '.join(LABELS)})")
+                            f"(choose from: {', '.join(CATEGORIES)})")
         category = by_label[category]
     return category
 

@@ -30,13 +30,14 @@ CONTEXT_SECONDS = 0.5
 
 
 def _categories() -> dict[str, str]:
-    from anonymise.pseudonyms import LABELS
+    """Category -> its Norwegian label (anonymise.categories)."""
+    from anonymise.categories import TABLE
 
-    return LABELS
+    return {name: c.label for name, c in TABLE.items()}
 
 
 def _code(category: str) -> str:
-    """The category code (PLACE) of a code or of its Norwegian label (STED)."""
+    """The category of a name (PLACE) or of its Norwegian label (STED)."""
     labels = _categories()
     if category in labels:
         return category
