@@ -285,7 +285,7 @@ def _write_reports(transcript: Transcript, raw: Transcript, name: str, settings:
     written.append(sheet)
     for path, private in ((out / files["page"], True), (out / files["shareable_page"], False)):
         written.append(review_page.write(transcript, raw, path, media=media, lang=c.output.lang,
-                                         command=files["command"], private=private))
+                                         command=files["page_command"], private=private))
     if c.output.report_include_originals:
         p = report.write_originals_report(transcript, raw, manifest.private_dir(out, "reports"),
                                           name)

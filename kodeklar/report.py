@@ -185,14 +185,19 @@ def build_report(transcript: Transcript, *, key_file: str | None, settings: dict
     }
 
 
-def review_files(name: str, *, raw: str, key: str, out: str = ".") -> dict[str, str]:
-    """Where the review of recording `name` happens, relative to the output folder `out`,
-    and the command that applies the decisions (run in `out`). `raw` and `key` are the
-    raw transcript and the key file, relative to `out` where they lie in it."""
+def review_files(name: str, *, raw: str, key: str) -> dict[str, str]:
+    """Where the review of recording `name` happens, relative to the output folder, and the
+    command that applies the decisions there: from the sheet, and from the file the page
+    saves. `raw` and `key`: the raw transcript and the key file, relative to the output
+    folder where they lie in it."""
     sheet = f"private/review/{name}.review.csv"
+
+    def command(decisions: str) -> str:
+        return f"kodeklar anonymise {raw} -o anonymised --key {key} --decisions {decisions}"
     return {"page": f"private/review/{name}.review.html", "sheet": sheet,
-            "shareable_page": f"reports/{name}.review.html",
-            "command": f"kodeklar anonymise {raw} -o anonymised --key {key} --decisions {sheet}"}
+            "shareable_page": f"reports/{name}.review.html", "command": command(sheet),
+            # the file the page saves, wherever the browser put it
+            "page_command": command(f"{name}.decisions.csv")}
 
 
 def write_report(transcript: Transcript, out_dir: Path, basename: str, *, key_file: str | None,
