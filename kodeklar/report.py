@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from kodeklar.exporters import untranscribed_marker
-from kodeklar.exporters.lang import kind, words
+from kodeklar.exporters.lang import category, kind, words
 from kodeklar.core.timefmt import clock
 from kodeklar.core.files import write_atomic
 from kodeklar.core.transcript import Redaction, ReviewItem, Segment, Transcript
@@ -230,7 +230,7 @@ def write_batch_report(reports: list[dict], out_dir: Path, lang: str = "nb") -> 
                      "warnings": " | ".join(r.get("warnings") or []),
                      "duration": clock(r["duration"]) if "duration" in r else "",
                      "redactions": r.get("redactions", ""),
-                     "by_category": "; ".join(f"{k}: {v}"
+                     "by_category": "; ".join(f"{category(k, lang)}: {v}"
                                               for k, v in r.get("by_category", {}).items()),
                      "human_redacted": r.get("human_redacted", ""),
                      "human_kept": r.get("human_kept", ""),
@@ -440,7 +440,8 @@ def page(title: str, body: str, lang: str, css: str = "", script: str = "") -> s
 
 
 def _report_html(d: dict) -> str:
-    w = words(d["lang"])
+    lang = d["lang"]
+    w = words(lang)
     c = d["summary"]
     p = d["provenance"]
 
@@ -476,13 +477,15 @@ def _report_html(d: dict) -> str:
                   f"<li>{esc(w['how_sheet'].format(sheet=files['sheet']))}</li>", "</ul>",
                   f"<p>{esc(w['how_command'])}</p>", f"<pre>{esc(files['command'])}</pre>"]
     parts += [f"<h2>{esc(w['by_category'])}</h2>",
-              table(["category", "count"], [[k, v] for k, v in c["by_category"].items()], {1}),
+              table(["category", "count"],
+                    [[category(k, lang), v] for k, v in c["by_category"].items()], {1}),
               f"<h2>{esc(w['by_detector'])}</h2>",
               table(["detector", "count"], [[k, v] for k, v in c["by_detector"].items()], {1}),
               f"<h2>{esc(w['all_redactions'])}</h2>", f"<p>{esc(w['no_originals'])}</p>",
               table(["id", "time", "speaker", "category", "replacement", "detector", "score",
                      "decided_by"],
-                    [[r["id"], r["time"], r["speaker"], r["category"], r["replacement"],
+                    [[r["id"], r["time"], r["speaker"], category(r["category"], lang),
+                      r["replacement"],
                       r["detector"], f"{r['score']:.2f}",
                       w["human"] if r["decided_by"] == "human" else w["rule"]]
                      for r in d["redactions"]], {6}),
@@ -494,12 +497,13 @@ def _report_html(d: dict) -> str:
               table(["segment", "time", "speaker", "kind", "decision", "category", "reviewer",
                      "date"],
                     [[x["segment"], x["time"], x["speaker"], kind(x["kind"], d["lang"]),
-                      w.get(x["decision"], x["decision"]), x["category"], x["reviewer"],
+                      w.get(x["decision"], x["decision"]), category(x["category"], lang),
+                      x["reviewer"],
                       x["date"]] for x in d["decisions"]]),
               f"<h2>{esc(w['review_title'])}</h2>", f"<p>{esc(w['review_intro'])}</p>",
               table(["id", "time", "speaker", "kind", "text", "category", "detector", "score"],
                     [[r["id"], r["time"], r["speaker"], kind(r["kind"], d["lang"]), r["text"],
-                      r["category"],
+                      category(r["category"], lang),
                       r["detector"], f"{r['score']:.2f}" if r["detector"] else ""]
                      for r in d["review"]]
                     + [[u["id"], u["time"], "", kind(u["kind"], d["lang"]), u["text"], "", "", ""]
@@ -537,7 +541,8 @@ def _batch_html(s: dict) -> str:
     parts = [f"<h1>{esc(w['batch_title'])}</h1>",
              f"<p>{esc(w['batch_made'].format(when=s['generated'], n=s['recordings'], failed=s['failed'], redactions=s['redactions'], review=s['review']))}</p>",
              f"<h2>{esc(w['batch_by_category'])}</h2>",
-             _table([w["category"], w["count"]], [[k, v] for k, v in s["by_category"].items()],
+             _table([w["category"], w["count"]],
+                    [[category(k, s["lang"]), v] for k, v in s["by_category"].items()],
                     {1}, w["none"]),
              f"<h2>{esc(w['recordings'])}</h2>",
              _table([w[k] for k in ("recording", "status", "duration", "redactions",

@@ -252,3 +252,20 @@ def test_csv_cells_are_not_formulas(anon, tmp_path):
     path = report.write_review_sheet(anon, tmp_path / "r.csv", "intervju-01")
     texts = [r["text"] for r in _rows(path)]
     assert "'=HYPERLINK(x)" in texts
+
+
+def test_batch_warnings_go_into_the_batch_report(tmp_path):
+    from kodeklar import batch, pipeline
+
+    result = pipeline.Result(name="intervju-03", status="done", segments=4,
+                             damage="the last 12 s could not be decoded",
+                             untranscribed=[[61.0, 75.5]])
+    found = batch.warnings("intervju-03", result)
+    assert found[0] == "intervju-03: the last 12 s could not be decoded"
+    assert "00:01:01–00:01:15" in found[1] and "uhørbart" in found[1]
+    assert batch.warnings("intervju-04", pipeline.Result(name="intervju-04")) == []
+    paths = report.write_batch_report([{"name": "intervju-03", "status": "done",
+                                        "warnings": found}], tmp_path, lang="en")
+    assert _rows(paths[2])[0]["warnings"] == " | ".join(found)
+    page = paths[0].read_text(encoding="utf-8")
+    assert "could not be decoded" in page and "Warnings" in page and "done" in page

@@ -141,6 +141,7 @@ def _items(transcript, raw):
 @pytest.mark.allow_hosts(["127.0.0.1", "::1", "localhost"])  # the driver only, on this machine
 def test_review_page_decides_and_anonymise_applies_it(run, browser, tmp_path):
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
 
     out, config = run
     page = out / "private" / "review" / "intervju-01.review.html"
@@ -162,7 +163,7 @@ def test_review_page_decides_and_anonymise_applies_it(run, browser, tmp_path):
     redaction = browser.find_element(By.CSS_SELECTOR, "li.item[data-kind=redaction]")
     review = browser.find_element(By.CSS_SELECTOR, "li.item:not([data-kind=redaction])")
     redaction.find_element(By.CSS_SELECTOR, "input[value=keep]").click()
-    review.find_element(By.CSS_SELECTOR, "input[value=redact]").click()
+    review.find_element(By.CSS_SELECTOR, "input[value=redact]").send_keys(Keys.SPACE)  # keyboard
     kept = tuple(int(redaction.get_attribute(a)) for a in
                  ("data-segment", "data-char-start", "data-char-end"))
     redacted = tuple(int(review.get_attribute(a)) for a in

@@ -156,8 +156,10 @@ TEXT = {
     "undecided": ("ikke avgjort", "not decided"),
     "as_found": ("som funnet", "as found"),
     "transcript_title": ("Transkripsjonen", "The transcript"),
-    "add_help": ("Marker tekst i ett segment og trykk knappen for å sensurere den.",
-                 "Select text within one segment and press the button to redact it."),
+    "add_help": ("Marker tekst i ett segment og trykk knappen for å sensurere den. Med "
+                 "tastaturet: F7 slår på tekstmarkøren, Shift og piltastene markerer.",
+                 "Select text within one segment and press the button to redact it. By "
+                 "keyboard: F7 turns on the text cursor, Shift and the arrow keys select."),
     "add_button": ("Sensurer markert tekst", "Redact the selected text"),
     "add_none": ("Marker først tekst i ett segment av transkripsjonen.",
                  "First select text within one segment of the transcript."),
@@ -195,6 +197,14 @@ def words(lang: str) -> dict:
     """Every text of the table in one language."""
     i = LANGUAGES.index(check(lang))
     return {key: pair[i] for key, pair in TEXT.items()}
+
+
+def category(name: str, lang: str) -> str:
+    """A category as a page in `lang` names it: its Norwegian label in bokmål (STED), its
+    name in English (PLACE)."""
+    from anonymise.categories import label
+
+    return label(name) if check(lang) == "nb" else name
 
 
 def kind(value: str, lang: str) -> str:

@@ -22,7 +22,7 @@ from kodeklar.core.files import write_atomic
 from kodeklar.core.timefmt import clock
 from kodeklar.core.transcript import Transcript
 from kodeklar.exporters import speaker_name
-from kodeklar.exporters.lang import kind, words
+from kodeklar.exporters.lang import category as category_name, kind, words
 from kodeklar.report import REVIEW_COLUMNS, esc, items, page
 
 # played before and after an item's own words, so the listener hears it in its sentence
@@ -71,7 +71,8 @@ def _item_html(i: dict, context: str, private: bool, lang: str, w: dict) -> str:
     iid = i["item"]
     category = _code(i.get("category") or "")
     head = " · ".join(x for x in [iid, i["time"], i["speaker"], kind(i["kind"], lang),
-                                  i.get("category") or ""] if x)
+                                  category_name(i["category"], lang) if i["category"] else ""]
+                      if x)
     if i["kind"] == "redaction":
         head += f" → {i['replacement']}"
     start = max(0.0, i["start"] - CONTEXT_SECONDS)
