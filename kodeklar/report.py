@@ -94,6 +94,8 @@ def summary(transcript: Transcript) -> dict[str, Any]:
 
 
 def _low_confidence(transcript: Transcript, threshold: float) -> list[dict[str, Any]]:
+    """Where the recogniser was unsure: times and counts, never the words (the report
+    shows no transcript text but what a human must judge)."""
     from kodeklar.exporters import uncertain_runs
 
     out = []
@@ -103,8 +105,7 @@ def _low_confidence(transcript: Transcript, threshold: float) -> list[dict[str, 
             out.append({"segment": seg.id, "start": words[0].start, "end": words[-1].end,
                         "time": clock(words[0].start, 1),
                         "speaker": transcript.speaker_label(seg.speaker),
-                        "text": "".join(w.text for w in words).strip(),
-                        "p": round(min(w.p for w in words), 2)})
+                        "words": len(words), "p": round(min(w.p for w in words), 2)})
     return out
 
 
@@ -207,7 +208,7 @@ def write_report(transcript: Transcript, out_dir: Path, basename: str, *, key_fi
     data = build_report(transcript, key_file=key_file, settings=settings,
                         audio_spans=audio_spans, lang=lang, review_files=review_files)
     out_dir = Path(out_dir)
-    fields = ["row"] + list(dict.fromkeys(REDACTION_FIELDS + REVIEW_FIELDS + ["p"]))
+    fields = ["row"] + list(dict.fromkeys(REDACTION_FIELDS + REVIEW_FIELDS + ["words", "p"]))
     rows = ([{"row": "redaction", **r} for r in data["redactions"]]
             + [{"row": "review", **c} for c in data["review"]]
             + [{"row": "untranscribed", **u} for u in data["untranscribed"]]
@@ -510,9 +511,9 @@ def _report_html(d: dict) -> str:
                        for u in d["untranscribed"]], {7}),
               f"<h2>{esc(w['low_title'])}</h2>",
               f"<p>{esc(w['low_intro'].format(threshold=low['threshold']))}</p>",
-              table(["segment", "time", "speaker", "text", "score"],
-                    [[x["segment"], x["time"], x["speaker"], x["text"], f"{x['p']:.2f}"]
-                     for x in low["stretches"]], {4})]
+              table(["segment", "time", "speaker", "words", "score"],
+                    [[x["segment"], x["time"], x["speaker"], x["words"], f"{x['p']:.2f}"]
+                     for x in low["stretches"]], {3, 4})]
     if d["audio_redactions"]:
         parts += [f"<h2>{esc(w['audio_title'])}</h2>", f"<p>{esc(w['audio_intro'])}</p>",
                   table(["from", "to"], [[clock(a["start"], 3), clock(a["end"], 3)]

@@ -38,7 +38,7 @@ TEXT = {
     "replacement": ("Erstattet med", "Replaced by"), "score": ("Sikkerhet", "Score"),
     "decided_by": ("Avgjort av", "Decided by"), "human": ("menneske", "human"),
     "rule": ("regel", "rule"), "segment": ("Segment", "Segment"), "kind": ("Type", "Kind"),
-    "text": ("Tekst", "Text"), "none": ("Ingen.", "None."),
+    "text": ("Tekst", "Text"), "none": ("Ingen.", "None."), "words": ("Ord", "Words"),
     "kept_intro": ("Kandidater et menneske har vurdert og valgt å beholde i teksten.",
                    "Candidates a human reviewed and chose to keep in the text."),
     "review_title": ("Til manuell kontroll (restrisiko)", "To check by hand (residual risk)"),
