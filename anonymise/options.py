@@ -1,11 +1,13 @@
-"""Every anonymisation setting in one place. The CLI builds this from the `[anonymise]` table
-of the project config by field name, so fields use plain TOML types only. The whole
-dataclass goes into the Transcript's provenance."""
+"""Every anonymisation setting in one place, one field each with its default and help
+(kodeklar.core.options.opt). The CLI builds this from the `[anonymise]` table of the project
+config by field name, so fields use plain TOML types only. The whole dataclass goes into
+the Transcript's provenance."""
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 
 from anonymise.categories import CATEGORIES
+from kodeklar.core.options import opt
 
 ACTIONS = ("label", "surrogate", "generalise", "redact", "keep")
 LANGUAGES = ("nb", "nn")  # bokmål, nynorsk: presidio runs the recognizers registered for these
@@ -13,22 +15,22 @@ LANGUAGES = ("nb", "nn")  # bokmål, nynorsk: presidio runs the recognizers regi
 
 @dataclass
 class AnonymiseOptions:
-    language: str = "nb"                 # see LANGUAGES (both use the same Norwegian resources)
-    # Names always redacted, fuzzy matched so that ASR misspellings are caught too.
-    known_names: list[str] = field(default_factory=list)
-    known_names_min_similarity: float = 75.0   # rapidfuzz ratio of whole names, 0-100
-    # Words and names never redacted (the project's allow-list), case-insensitive.
-    keep: list[str] = field(default_factory=list)
-    # category -> label | surrogate | generalise | redact | keep; missing = label
-    actions: dict[str, str] = field(default_factory=dict)
-    # Detections scoring below this go to review instead of being redacted.
-    threshold: float = 0.5
-    # Ages, dates, occupations and diagnoses: review only, unless this is set.
-    redact_indirect: bool = False
-    use_ner: bool = True
-    # Countries are places to pseudonymise ("Syria" -> "[STED-1]") instead of indirect
-    # identifiers for review (category COUNTRY).
-    countries_are_places: bool = False
+    language: str = opt("nb", "nb | nn (both use the same Norwegian resources).")
+    known_names: list[str] = opt([], "Always redacted, fuzzy matched so that ASR misspellings "
+                                 "are caught too (\"Karin Ottmann\" finds \"Kari Nordmann\").")
+    known_names_min_similarity: float = opt(75.0, "0–100 (rapidfuzz ratio of whole names).")
+    keep: list[str] = opt([], "Allow-list: words and names never redacted, case-insensitive.")
+    actions: dict[str, str] = opt(
+        {}, "Per category: label (\"[PERSON-1]\") | surrogate (a realistic replacement) | "
+        "generalise (\"en kommune i Østfold\") | redact (\"[…]\") | keep; a missing category "
+        "is label.")
+    threshold: float = opt(0.5, "Detections scoring below this go to the review list instead.")
+    redact_indirect: bool = opt(False, "Ages, dates, occupations, diagnoses: flagged for "
+                                "review, redacted only if true.")
+    use_ner: bool = opt(True, "The NorNE-trained spaCy model; rules and gazetteers always run.")
+    countries_are_places: bool = opt(
+        False, "true: \"Syria\" is a place to pseudonymise; false: a country (an indirect "
+        "identifier), flagged for review.")
 
     def action(self, category: str) -> str:
         return self.actions.get(category, "label")

@@ -1,9 +1,15 @@
 """Project configuration: `configs/default.toml`, overridden by a project's TOML file,
 overridden by command-line options. Each TOML table fills one options dataclass by field
-name, so a misspelt key or a wrong type is caught and named, never silently ignored."""
+name, so a misspelt key or a wrong type is caught and named, never silently ignored.
+
+Each field is made with `kodeklar.core.options.opt` and carries its help; default.toml
+(`default_toml`) and the command-line options (`command_line_fields`, used by
+kodeklar.commands.common) are generated from the fields."""
 from __future__ import annotations
 
 import dataclasses
+import json
+import textwrap
 import tomllib
 import types
 import typing
@@ -12,30 +18,76 @@ from pathlib import Path
 from typing import Any
 
 from kodeklar.core.errors import UserError, open_input
+from kodeklar.core.options import comma_list, default_of, opt
 
 DEFAULT_CONFIG = Path(__file__).with_name("default.toml")
 
 
+def parse_roles(text: str) -> dict[str, str]:
+    """'S1=Intervjuer,S2=Informant' -> {"S1": "Intervjuer", "S2": "Informant"}"""
+    roles = {}
+    for item in text.split(","):
+        speaker, sep, label = item.partition("=")
+        if not sep or not speaker.strip() or not label.strip():
+            raise UserError(f"--roles: expected S1=Label[,S2=Label…], got '{item}'")
+        roles[speaker.strip().upper()] = label.strip()
+    return roles
+
+
+def _formats() -> list[str]:
+    from kodeklar.exporters import FORMATS
+
+    return list(FORMATS)
+
+
+def _languages() -> list[str]:
+    from kodeklar.exporters.lang import LANGUAGES
+
+    return list(LANGUAGES)
+
+
+def _audio_modes() -> list[str]:
+    from kodeklar.redact_audio import MODES
+
+    return ["none", *MODES]
+
+
 @dataclass
 class RunOptions:
-    diarise: bool = True
-    anonymise: bool = True
-    channels_as_speakers: bool = False
-    roles: dict[str, str] = field(default_factory=dict)   # {"S1": "Intervjuer"}
-    keep_names: bool = False     # file names often contain the informant's name
-    name_prefix: str = "intervju"
+    diarise: bool = opt(True, "Who spoke when.", cli="--diarise/--no-diarise")
+    anonymise: bool = opt(True, "Names, places and identifiers replaced.",
+                          cli="--anonymise/--no-anonymise")
+    channels_as_speakers: bool = opt(False, "One microphone per speaker: attribute by channel "
+                                     "energy.", cli="--channels-as-speakers")
+    roles: dict[str, str] = opt({}, "Speaker role names: 'S1=Intervjuer,S2=Informant' on the "
+                                "command line, {S1 = \"Intervjuer\"} in TOML.", cli="--roles",
+                                parse=parse_roles, metavar="S1=ROLE,…")
+    keep_names: bool = opt(False, "Name outputs after the input files (default: intervju-01, "
+                           "…); file names often hold the informant's name.", cli="--keep-names")
+    name_prefix: str = opt("intervju", "Outputs are named PREFIX-01, PREFIX-02, …")
 
 
 @dataclass
 class OutputOptions:
-    formats: list[str] = field(default_factory=lambda: ["json", "txt", "docx", "srt", "vtt"])
-    redact_audio: str = "none"   # none | beep | silence
-    report_include_originals: bool = False
-    qdpx_embed_media: bool = False   # the audio inside each .qdpx instead of linked from OUT/media
-    qdpx_timestamps: bool = False    # `#hh:mm:ss.sss#` in the .qdpx text (QualCoder syncs from these)
-    qdpx_project: str = ""           # also one .qdpx for the whole study, in OUT/anonymised
-    key_file: str = ""           # default: OUT/private/key.kodeklar
-    lang: str = "nb"             # the reports and the review page: nb | en
+    formats: list[str] = opt(["json", "txt", "docx", "srt", "vtt"], "Formats to write "
+                             "(comma-separated on the command line).", cli="--format",
+                             choices=_formats, parse=comma_list, metavar="FORMATS")
+    redact_audio: str = opt("none", "Also write the recording with every redacted span beeped "
+                            "or silenced.", cli="--redact-audio", choices=_audio_modes)
+    report_include_originals: bool = opt(
+        False, "Also write a report WITH the original text, into OUT/private/ only.",
+        cli="--report-include-originals")
+    qdpx_embed_media: bool = opt(False, "The audio inside each .qdpx (internal://) instead of "
+                                 "linked from OUT/media.")
+    qdpx_timestamps: bool = opt(False, "#hh:mm:ss.sss# before each turn in the .qdpx text "
+                                "(QualCoder syncs from these).", cli="--qdpx-timestamps")
+    qdpx_project: str = opt("", "Also one REFI-QDA project of every recording, in "
+                            "OUT/anonymised, e.g. study.qdpx.", cli="--qdpx-project",
+                            metavar="NAME.qdpx")
+    key_file: str = opt("", "The encrypted key (default OUT/private/key.kodeklar); better "
+                        "kept on separate storage.")
+    lang: str = opt("nb", "Language of the reports and the review pages: nb (bokmål) or en.",
+                    cli="--lang", choices=_languages)
 
 
 @dataclass
@@ -44,10 +96,11 @@ class RecordingOptions:
     the input file's name without its extension: an interview and a focus group differ in
     their count of speakers and their roles. They replace the [diarise] count and [run]
     roles, and the command line's, for that recording only."""
-    speakers: int | None = None
-    min_speakers: int | None = None
-    max_speakers: int | None = None
-    roles: dict[str, str] = field(default_factory=dict)
+    speakers: int | None = opt(None, "The exact count for this recording.", example=5)
+    min_speakers: int | None = opt(None, "At least this many, for this recording.", example=4)
+    max_speakers: int | None = opt(None, "At most this many, for this recording.", example=6)
+    roles: dict[str, str] = opt({}, "Speaker role names for this recording.",
+                                example={"S1": "Moderator"})
 
 
 @dataclass
@@ -58,8 +111,7 @@ class Recordings:
 def _sections() -> dict[str, type]:
     # imported here: each dataclass lives with the stage it configures
     from anonymise.options import AnonymiseOptions
-    from transcribe.diarize import DiarizeOptions
-    from transcribe.options import TranscribeOptions
+    from transcribe.options import DiarizeOptions, TranscribeOptions
 
     return {"run": RunOptions, "transcribe": TranscribeOptions, "diarise": DiarizeOptions,
             "anonymise": AnonymiseOptions, "output": OutputOptions, "recordings": Recordings}
@@ -91,6 +143,8 @@ class Config:
 
 def _type_ok(value: Any, hint: Any) -> bool:
     origin = typing.get_origin(hint)
+    if value is None:  # never from TOML; from the command line, e.g. `--language auto`
+        return type(None) in typing.get_args(hint)
     if origin in (typing.Union, types.UnionType):
         return any(_type_ok(value, h) for h in typing.get_args(hint) if h is not type(None))
     if hint is bool:
@@ -109,6 +163,19 @@ def _type_ok(value: Any, hint: Any) -> bool:
         return isinstance(value, dict) and all(
             _type_ok(k, key_t) and _type_ok(v, val_t) for k, v in value.items())
     return True
+
+
+def command_line_fields() -> dict[str, tuple[str, dataclasses.Field]]:
+    """Every field that is a command-line option, by its name, which is also the click
+    parameter's name: field name -> (section, field)."""
+    found = {}
+    for section, cls in _sections().items():
+        for f in dataclasses.fields(cls):
+            if f.metadata.get("cli"):
+                if f.name in found:
+                    raise AssertionError(f"two command-line options would be called {f.name}")
+                found[f.name] = (section, f)
+    return found
 
 
 def _type_name(hint: Any) -> str:
@@ -195,6 +262,78 @@ def load_config(path: str | Path | None = None) -> Config:
 
 
 def override(config: Config, section: str, **values) -> Config:
-    """Command-line options: only those the user gave (not None) replace the config."""
+    """Options of one section set in code (tests, benchmarks); None leaves a value as it is.
+    The command line's options go through kodeklar.commands.common.build_config."""
     given = {k: v for k, v in values.items() if v is not None}
     return merge(config, {section: given}, "command line") if given else config
+
+
+# default.toml is generated from the fields above and the stages' options dataclasses:
+# `python -m kodeklar.config --write-default` after changing an option
+# (tests/test_config.py fails while the committed file differs).
+_HEADER = """\
+# kodeklar's defaults: every key there is, with its default value. A project config
+# (kodeklar run --config project.toml) overrides any of them; command-line options
+# override both. A misspelt key is an error, never silently ignored.
+# Generated from the options dataclasses: python -m kodeklar.config --write-default
+"""
+_RECORDINGS = """\
+# Per recording, by its file name without extension; replaces the count and roles above
+# (and the command line's) for that recording only, so one batch can hold interviews and
+# focus groups:
+# [recordings."fokusgruppe-1"]
+"""
+_WIDTH = 92
+
+
+def _toml(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)  # a JSON string is a TOML basic string
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_toml(v) for v in value) + "]"
+    return "{" + ", ".join(f"{k} = {_toml(v)}" for k, v in value.items()) + "}"
+
+
+def _help(f: dataclasses.Field) -> str:
+    choices = f.metadata["choices"]
+    return f.metadata["help"] + (f" Choose from: {', '.join(choices())}." if choices else "")
+
+
+def _setting(f: dataclasses.Field) -> str:
+    """`key = default`; commented out with its example where the default is None, which
+    TOML cannot write."""
+    value = default_of(f)
+    if value is None:
+        return f"# {f.name} = {_toml(f.metadata['example'])}"
+    return f"{f.name} = {_toml(value)}"
+
+
+def default_toml() -> str:
+    """The text of default.toml: every option's key, default and help."""
+    parts = [_HEADER]
+    for name, cls in _sections().items():
+        if name == "recordings":
+            continue
+        lines = [f"[{name}]"]
+        for f in dataclasses.fields(cls):
+            lines += [f"# {line}" for line in
+                      textwrap.wrap(_help(f), _WIDTH - 2, break_on_hyphens=False)]
+            lines.append(_setting(f))
+        parts.append("\n".join(lines) + "\n")
+    # a table per study file name: only an example, every line commented out
+    example = [f"{'# ' + f.name + ' = ' + _toml(f.metadata['example']):<30} # {_help(f)}"
+               for f in dataclasses.fields(RecordingOptions)]
+    parts.append(_RECORDINGS + "\n".join(example) + "\n")
+    return "\n".join(parts)
+
+
+if __name__ == "__main__":
+    import sys
+
+    if sys.argv[1:] != ["--write-default"]:
+        sys.exit("usage: python -m kodeklar.config --write-default")
+    DEFAULT_CONFIG.write_text(default_toml(), encoding="utf-8")

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from kodeklar.core.errors import UserError
+from kodeklar.core.options import default_of
 
 PASSPHRASE_ENV = "KODEKLAR_KEY_PASSPHRASE"
 
@@ -17,104 +18,111 @@ def config_option(f):
                         help="Project config (TOML); see configs/example-project.toml.")(f)
 
 
-def transcribe_options(f):
-    options = [
-        click.option("--model", help="Model: 'base' (bundled), a CTranslate2 model folder, "
-                                     "or a name in the local Hugging Face cache."),
-        click.option("--engine", type=click.Choice(["faster-whisper", "openai-whisper"]),
-                     help="Speech engine (default faster-whisper)."),
-        click.option("--language", help="Language code: no (default), nn, en; 'auto' to detect."),
-        click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), help="Default auto."),
-        click.option("--compute-type", help="auto (int8 on CPU, float16 on CUDA), int8, float16, float32 …"),
-        click.option("--beam-size", type=click.IntRange(1, 20)),
-        click.option("--batch-size", type=click.IntRange(1, 256), help="Decode this many VAD chunks at once (default 8; 1 = sequential)."),
-        click.option("--glossary", "glossary", multiple=True,
-                     help="A name of a place or institution in the study (repeatable); primes Whisper's spelling."),
-        click.option("--no-vad", is_flag=True, default=None, help="Decode silence too (not advised)."),
-    ]
-    for option in reversed(options):
-        f = option(f)
-    return f
+class _RegistryChoice(click.Choice):
+    """A click.Choice whose names are read from a registry only when needed (parsing,
+    `--help` of the command), so that listing the commands loads no stage."""
+
+    def __init__(self, names):
+        self._names = names
+        self.case_sensitive = True
+
+    @property
+    def choices(self):
+        return tuple(self._names())
 
 
-def diarise_options(f):
-    options = [
-        click.option("--diariser", type=click.Choice(["embedded", "pyannote"]),
-                     help="embedded (default: offline, no token) or pyannote (a pipeline on disk)."),
-        click.option("--pyannote-pipeline", type=click.Path(path_type=str),
-                     help="Folder or config.yaml of a pyannote pipeline on disk (with --diariser pyannote)."),
-        click.option("--speakers", type=click.IntRange(1, 32),
-                     help="Exact number of speakers, if known: give it for interviews "
-                          "(the automatic count is unreliable on far-field audio)."),
-        click.option("--min-speakers", type=click.IntRange(1, 32),
-                     help="At least this many speakers (2 for an interview)."),
-        click.option("--max-speakers", type=click.IntRange(1, 32),
-                     help="At most this many speakers."),
-        click.option("--channels-as-speakers", is_flag=True, default=None,
-                     help="One microphone per speaker: attribute by channel energy."),
-        click.option("--roles", help="Speaker role names, e.g. 'S1=Intervjuer,S2=Informant'."),
-    ]
-    for option in reversed(options):
-        f = option(f)
-    return f
+def _shown_default(f) -> str | None:
+    value = default_of(f)
+    if isinstance(value, bool):
+        return ("on" if value else "off") if "/" in f.metadata["cli"] else None
+    if isinstance(value, list) and f.metadata["parse"]:
+        return ",".join(value)  # a comma list shows as typed
+    return str(value) if value not in (None, "", [], {}) else None
 
 
-def lang_option(f):
-    from kodeklar.exporters.lang import LANGUAGES
+def _click_option(f, help: str | None):
+    """The click option of one options-dataclass field; its parameter is the field's name."""
+    meta = f.metadata
+    flags, choices, parse = meta["cli"], meta["choices"], meta["parse"]
+    if help is None:
+        shown = _shown_default(f)
+        help = meta["help"]
+        if choices and parse:  # a comma list, not a click.Choice
+            help += f" Choose from: {', '.join(choices())}."
+        if shown:
+            help += f"  [default: {shown}]"
+    kwargs = {"default": None, "help": help, "metavar": meta["metavar"]}
+    default = default_of(f)
+    if isinstance(default, bool):
+        if "/" not in flags:  # `--no-vad` turns a true default off; `--keep-names` on
+            kwargs.update(is_flag=True, flag_value=not flags.startswith("--no-"))
+    elif parse:
+        pass  # the text as typed: `parse` makes the value, build_config checks it
+    elif isinstance(default, list):
+        kwargs.update(multiple=True, default=())
+    elif choices:
+        kwargs["type"] = _RegistryChoice(choices)
+    elif meta["limits"]:
+        kwargs["type"] = click.IntRange(*meta["limits"])
+    return click.option(flags, f.name, **kwargs)
 
-    return click.option("--lang", type=click.Choice(LANGUAGES),
-                        help="Language of the reports and the review page: nb (bokmål, "
-                             "default) or en.")(f)
+
+def options_from(*sections: str, exclude: tuple[str, ...] = (), help: dict | None = None):
+    """A decorator adding a click option for every command-line field of the config
+    `sections` (but those in `exclude`), in field order; `help` replaces a field's help
+    for this command."""
+    from kodeklar.config import command_line_fields
+
+    fields = [f for section in sections for s, f in command_line_fields().values()
+              if s == section and f.name not in exclude]
+    help = help or {}
+
+    def decorate(func):
+        for f in reversed(fields):
+            func = _click_option(f, help.get(f.name))(func)
+        return func
+    return decorate
 
 
-def parse_roles(text: str | None) -> dict[str, str] | None:
-    if not text:
-        return None
-    roles = {}
-    for item in text.split(","):
-        speaker, sep, label = item.partition("=")
-        if not sep or not speaker.strip() or not label.strip():
-            raise UserError(f"--roles: expected S1=Label[,S2=Label…], got '{item}'")
-        roles[speaker.strip().upper()] = label.strip()
-    return roles
+def flag(name: str) -> str:
+    """The command-line flag of the field `name`, as the user types it: "--diariser"."""
+    from kodeklar.config import command_line_fields
+
+    return command_line_fields()[name][1].metadata["cli"].split("/")[0]
 
 
-def split_formats(text: str | None) -> list[str] | None:
-    return [f.strip().lower() for f in text.split(",") if f.strip()] if text else None
+def given_options(kw: dict) -> dict[str, dict]:
+    """The command-line options the user gave, by config section and field, as values of
+    the fields (`--language auto` -> None, `--roles S1=X` -> {"S1": "X"})."""
+    from kodeklar.config import command_line_fields
+
+    fields = command_line_fields()
+    given: dict[str, dict] = {}
+    for name, value in kw.items():
+        section, f = fields[name]
+        if value is None or value == () or (value == "" and f.metadata["parse"]):
+            continue  # not given; an empty `--format ""` or `--roles ""` changes nothing
+        if f.metadata["parse"]:
+            value = f.metadata["parse"](value)
+        elif isinstance(value, tuple):
+            value = list(value)
+        given.setdefault(section, {})[name] = value
+    return given
 
 
 def build_config(config_path: Path | None, kw: dict):
-    """Config file first, then the command line options the user actually gave."""
-    from kodeklar.config import load_config, override
+    """Config file first, then the command line options the user actually gave; `kw` holds
+    the options of `options_from` by field name."""
+    from kodeklar.config import load_config, merge
 
-    config = load_config(config_path)
-    language = kw.get("language")
-    config = override(config, "transcribe", model=kw.get("model"), engine=kw.get("engine"),
-                      device=kw.get("device"), compute_type=kw.get("compute_type"),
-                      beam_size=kw.get("beam_size"), batch_size=kw.get("batch_size"),
-                      glossary=list(kw["glossary"]) if kw.get("glossary") else None,
-                      vad=False if kw.get("no_vad") else None,
-                      language=None if language == "auto" else language)
-    if language == "auto":
-        config.sections["transcribe"].language = None
-    config = override(config, "diarise", backend=kw.get("diariser"), pipeline=kw.get("pyannote_pipeline"),
-                      speakers=kw.get("speakers"),
-                      min_speakers=kw.get("min_speakers"), max_speakers=kw.get("max_speakers"))
-    config = override(config, "run", channels_as_speakers=kw.get("channels_as_speakers"),
-                      roles=parse_roles(kw.get("roles")), keep_names=kw.get("keep_names"),
-                      diarise=kw.get("diarise"), anonymise=kw.get("anonymise"))
-    config = override(config, "output", formats=split_formats(kw.get("formats")),
-                      redact_audio=kw.get("redact_audio"),
-                      report_include_originals=kw.get("report_include_originals"),
-                      qdpx_project=kw.get("qdpx_project"),
-                      qdpx_timestamps=kw.get("qdpx_timestamps"), lang=kw.get("lang"))
+    config = merge(load_config(config_path), given_options(kw), "command line")
     if config.output.qdpx_project and "json" not in config.output.formats:
         # the study project is made from each recording's JSON transcript
         config.output.formats.append("json")
     check_formats(config.output.formats)
     from kodeklar.exporters.lang import check
 
-    check(config.output.lang)
+    check(config.output.lang)  # a config file's value too, before any recording
     return config
 
 

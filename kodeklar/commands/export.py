@@ -5,13 +5,14 @@ from pathlib import Path
 
 import click
 
+from kodeklar.exporters import FORMATS
+
 
 @click.command("export", short_help="Write transcripts as docx, txt, NVivo, ELAN, REFI-QDA, ...")
 @click.argument("transcripts", nargs=-1, required=True,
                 type=click.Path(dir_okay=False, path_type=Path))
 @click.option("-f", "--format", "formats", default="docx,txt", show_default=True,
-              help="Comma-separated formats: json, txt, srt, vtt, rttm, docx, maxqda, nvivo, "
-                   "atlasti, eaf, qdpx.")
+              help=f"Comma-separated formats: {', '.join(FORMATS)}.")
 @click.option("-o", "--out", "out_dir", required=True,
               type=click.Path(file_okay=False, path_type=Path), help="Folder to write into.")
 @click.option("--media", default=None, metavar="FILE",

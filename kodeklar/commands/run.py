@@ -14,26 +14,11 @@ from kodeklar.commands import common
 @click.option("-o", "--out", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Output folder (anonymised/, reports/, private/, manifest.json).")
 @common.config_option
-@common.transcribe_options
-@common.diarise_options
-@click.option("--diarise/--no-diarise", "diarise", default=None, help="Who spoke when (default on).")
-@click.option("--anonymise/--no-anonymise", "anonymise", default=None, help="Default on.")
+@common.options_from("transcribe", "diarise", "run", "output")
 @click.option("--key", "key_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Encrypted key file (default OUT/private/key.kodeklar); keep it apart from the transcripts.")
 @click.option("--decisions", "decisions_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Review decisions (CSV from private/review/, with the decision column filled).")
-@click.option("--format", "formats", help="Comma-separated formats, e.g. json,txt,docx,nvivo,qdpx.")
-@click.option("--keep-names", is_flag=True, default=None,
-              help="Name outputs after the input files (default: intervju-01, …).")
-@click.option("--redact-audio", type=click.Choice(["none", "beep", "silence"]),
-              help="Also write the recording with every redacted span beeped or silenced.")
-@click.option("--qdpx-project", metavar="NAME.qdpx",
-              help="Also one REFI-QDA project of every recording, in OUT/anonymised.")
-@click.option("--qdpx-timestamps", is_flag=True, default=None,
-              help="#hh:mm:ss.sss# before each turn in the .qdpx text (QualCoder syncs from these).")
-@click.option("--report-include-originals", is_flag=True, default=None,
-              help="Also write a report WITH the original text, into OUT/private/ only.")
-@common.lang_option
 def command(inputs, out, config_path, key_path, decisions_path, **kw):
     """Transcribe, diarise, anonymise and export every recording in INPUTS (files or
     folders, searched recursively) into OUT. Safe to kill and re-run: finished work is kept."""

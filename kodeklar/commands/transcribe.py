@@ -14,14 +14,11 @@ from kodeklar.commands import common
 @click.option("-o", "--out", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Output folder; transcripts go to OUT/transcripts/ (owner-only: not anonymised).")
 @common.config_option
-@common.transcribe_options
-@common.diarise_options
-@click.option("--diarise/--no-diarise", "diarise", default=None,
-              help="Also find who spoke when (implied by --speakers, --roles and the other "
-                   "speaker options).")
-@click.option("--format", "formats", help="Comma-separated formats (default json,txt,docx,srt,vtt).")
-@click.option("--keep-names", is_flag=True, default=None,
-              help="Name outputs after the input files (default: intervju-01, …).")
+@common.options_from("transcribe", "diarise", "run", "output",
+                     exclude=("anonymise", "redact_audio", "report_include_originals",
+                              "qdpx_timestamps", "qdpx_project", "lang"),
+                     help={"diarise": "Also find who spoke when (implied by --speakers, --roles "
+                                      "and the other speaker options)."})
 def command(inputs, out, config_path, **kw):
     """Transcribe recordings (files or folders) with Whisper, offline. The transcripts are
     NOT anonymised: use `kodeklar run` for shareable output."""
@@ -36,7 +33,7 @@ def command(inputs, out, config_path, **kw):
 
 
 SPEAKER_OPTIONS = ("speakers", "min_speakers", "max_speakers", "roles", "channels_as_speakers",
-                   "diariser", "pyannote_pipeline")
+                   "backend", "pipeline")
 
 
 def _diarise_wanted(kw: dict) -> bool:
@@ -46,6 +43,5 @@ def _diarise_wanted(kw: dict) -> bool:
 
     given = [name for name in SPEAKER_OPTIONS if kw.get(name)]
     if given and kw.get("diarise") is False:
-        option = "--" + given[0].replace("_", "-")
-        raise UserError(f"{option} needs diarisation, which --no-diarise turns off")
+        raise UserError(f"{common.flag(given[0])} needs diarisation, which --no-diarise turns off")
     return bool(given) or bool(kw.get("diarise"))

@@ -6,9 +6,9 @@ Backends are registered by name; each is one module with `diarize(audio, options
 from __future__ import annotations
 
 import importlib
-from dataclasses import asdict, dataclass
 
 from kodeklar.core.errors import UserError
+from transcribe.options import DiarizeOptions
 
 from .turns import Turn
 
@@ -19,29 +19,6 @@ BACKENDS = {
     "pyannote": "transcribe.diarize.pyannote_backend",
 }
 SAMPLE_RATE = 16000
-
-
-@dataclass
-class DiarizeOptions:
-    """Every diarisation setting; the whole dataclass goes into the cache key."""
-    backend: str = "embedded"
-    speakers: int | None = None       # the exact count, when the user knows it
-    min_speakers: int = 1
-    max_speakers: int = 8
-    pipeline: str | None = None       # pyannote: folder or config.yaml of a local pipeline
-    # embedded backend; defaults chosen on the ami_debug train clips (bench/RESULTS.md)
-    seg_step: float = 0.5             # seconds between 5 s segmentation windows
-    onset: float = 0.5                # segmentation probability counted as talking
-    window: float = 1.6               # seconds per voice embedding (the encoder's training length)
-    step: float = 1.6                 # seconds between voice partials (back to back: 4x cheaper)
-    min_voice: float = 0.5            # seconds a local speaker must talk to be given a voice
-    cluster_threshold: float = 0.55   # cosine distance cutting the speaker tree
-    min_speaker_share: float = 0.1    # smaller clusters are noise, not a person
-    min_gap: float = 0.1              # shorter pauses do not end a turn (seconds)
-    min_turn: float = 0.1             # shorter bursts are not turns (seconds)
-
-    def as_params(self) -> dict:
-        return asdict(self)
 
 
 def _check(options: DiarizeOptions) -> None:
