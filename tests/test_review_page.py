@@ -231,3 +231,14 @@ def test_review_page_decides_and_anonymise_applies_it(run, browser, tmp_path):
         ("redaction", "keep", "Ada Lovelace"), (review.get_attribute("data-kind"), "redact",
                                                 "Ada Lovelace"),
         ("added", "redact", "Ada Lovelace")}
+
+
+def test_an_unknown_report_language_fails_before_any_recording(tmp_path):
+    from kodeklar.commands import common
+    from kodeklar.core.errors import UserError
+
+    config = tmp_path / "prosjekt.toml"
+    config.write_text('[output]\nlang = "de"\n', encoding="utf-8")
+    with pytest.raises(UserError, match="unknown language 'de'"):
+        common.build_config(config, {})
+    assert common.build_config(None, {"lang": "en"}).output.lang == "en"
