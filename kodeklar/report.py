@@ -256,12 +256,25 @@ def write_batch_report(reports: list[dict], out_dir: Path, lang: str = "nb") -> 
 
 
 def items(anonymised: Transcript, raw: Transcript | None) -> list[dict[str, Any]]:
-    """Everything a human decides on, in time order: each redaction (kind `redaction`, with
-    its original text and where that lies in the raw segment; only with `raw`) and each
-    review item. Offsets index the raw segment text, as anonymise.decisions wants them."""
+    """Everything a human decides on, in time order, each with the decision already made
+    (`decision`, `reviewer`, `date`; empty where none): every redaction (kind `redaction`,
+    with its original text and where that lies in the raw segment), every stretch a human
+    kept (item K1…, decision `keep`), both only with `raw`; and every review item. Offsets
+    index the raw segment text, as anonymise.decisions wants them. With the decisions made
+    shown again, a file saved after a second look holds them all."""
     segments = {s.id: s for s in anonymised.segments}
-    out = []
+    stage = _anonymise_stage(anonymised)
+    signed = {(d["segment"], d["char_start"], d["char_end"]): d
+              for d in stage.get("decisions") or []}
+
+    def decided(segment: int, a: int, b: int, decision: str) -> dict[str, str]:
+        d = signed.get((segment, a, b), {}) if decision else {}
+        return {"decision": decision, "reviewer": d.get("reviewer", ""),
+                "date": d.get("date", "")}
+
+    out = [{**c, "item": c["id"], **decided(0, 0, 0, "")} for c in _review_rows(anonymised)]
     if raw is not None:
+        raw_segs = {s.id: s for s in raw.segments}
         found = found_originals(anonymised, raw)
         for r in anonymised.redactions:
             text, _, where = found[r.id]
@@ -274,18 +287,28 @@ def items(anonymised: Transcript, raw: Transcript | None) -> list[dict[str, Any]
                         "speaker": _speaker(anonymised, segments, r.segment),
                         "text": text, "category": r.category,
                         "replacement": r.replacement, "detector": r.detector,
-                        "score": r.score, "decided_by": r.decided_by})
-    out += [{**c, "item": c["id"]} for c in _review_rows(anonymised)]
+                        "score": r.score, "decided_by": r.decided_by,
+                        **decided(r.segment, a, b, "redact" if r.decided_by == "human" else "")})
+        for n, k in enumerate(stage.get("human_kept") or [], 1):
+            seg = raw_segs.get(k.get("segment"))
+            a, b = k.get("char_start", 0), k.get("char_end", 0)
+            if seg is None or not 0 <= a < b <= len(seg.text):
+                continue
+            out.append({"item": f"K{n}", "segment": seg.id, "char_start": a, "char_end": b,
+                        "start": seg.start, "end": seg.end, "kind": k.get("kind", ""),
+                        "time": clock(seg.start, 1), "speaker": _speaker(raw, raw_segs, seg.id),
+                        "text": seg.text[a:b], "category": "",
+                        **decided(seg.id, a, b, "keep")})
     return sorted(out, key=lambda i: (i["start"], i["segment"], i["char_start"]))
 
 
 def write_review_sheet(transcript: Transcript, out_path: Path, recording: str,
                        raw: Transcript | None = None) -> Path:
-    """The review sheet: every item of `items()` with an empty `decision` column, for a
-    human to fill with `redact` or `keep` (and optionally a category, their name and the
-    date); `anonymise.decisions.load` reads it back. With `raw`, redactions are rows too,
+    """The review sheet: every item of `items()`, with the `decision` column empty or as
+    decided before, for a human to fill with `redact` or `keep` (and optionally a category,
+    their name and the date); `anonymise.decisions.load` reads it back. With `raw`, redactions are rows too,
     with their original text: the sheet belongs under OUT/private/."""
-    rows = [{**i, "recording": recording, "decision": ""} for i in items(transcript, raw)]
+    rows = [{**i, "recording": recording} for i in items(transcript, raw)]
     return write_atomic(out_path, _csv(REVIEW_COLUMNS, rows))
 
 

@@ -174,7 +174,7 @@ def test_review_sheet_lists_redactions_at_their_raw_offsets(anon, raw, tmp_path)
     """With the raw transcript the sheet (private) has a row per redaction too: its original
     text, where that lies in the raw text, and its category; all in time order."""
     rows = _rows(report.write_review_sheet(anon, tmp_path / "r.csv", "intervju-01", raw))
-    assert len(rows) == len(anon.redactions) + len(anon.review)
+    assert len(rows) == len(anon.redactions) + len(anon.review) + 1   # and the kept date
     assert [float(r["time"][6:]) for r in rows] == sorted(float(r["time"][6:]) for r in rows)
     redactions = {r["item"]: r for r in rows if r["kind"] == "redaction"}
     assert {i: r["text"] for i, r in redactions.items()} == ORIGINALS
@@ -182,6 +182,11 @@ def test_review_sheet_lists_redactions_at_their_raw_offsets(anon, raw, tmp_path)
     for r in redactions.values():
         assert raw_text[int(r["segment"])][int(r["char_start"]):int(r["char_end"])] == r["text"]
     assert redactions["R2"]["category"] == "STED" and redactions["R2"]["decision"] == ""
+    # decisions made before stand in the sheet, so a second look keeps them
+    assert redactions["R6"]["decision"] == "redact"     # decided by a human
+    [kept] = [r for r in rows if r["item"] == "K1"]
+    assert (kept["decision"], kept["kind"], kept["segment"]) == ("keep", "date", "1")
+    assert kept["text"] == raw_text[1][35:40]
 
 
 def test_report_records_decisions_and_signs_off_only_when_all_are_decided(anon, tmp_path):

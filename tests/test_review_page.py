@@ -47,8 +47,8 @@ def test_pages_are_self_contained_and_only_the_private_one_shows_originals(tmp_p
     for page in (private, shareable):
         assert "<link" not in page and "http" not in page and "@import" not in page
         assert not re.search(r"<script[^>]*\ssrc=", page)
-        assert len(re.findall(r'<li class="item"', page)) == 6 + 3
-        assert page.count('<button type="button" class="play"') == 9
+        assert len(re.findall(r'<li class="item"', page)) == 6 + 3 + 1  # and a kept stretch
+        assert page.count('<button type="button" class="play"') == 10
     assert '<audio id="audio" controls preload="auto" src="../../media/intervju-01.wav">' in private
     assert 'src="../media/intervju-01.wav"' in shareable
     for original in ORIGINALS:
@@ -58,8 +58,12 @@ def test_pages_are_self_contained_and_only_the_private_one_shows_originals(tmp_p
     assert 'id="save"' in private and 'id="save"' not in shareable
     assert 'type="radio"' not in shareable
     # every control has a label: a radio inside its <label>, the inputs by for=
-    assert private.count('type="radio"') == 3 * 9
-    assert private.count("<label><input type=\"radio\"") == 3 * 9
+    assert private.count('type="radio"') == 3 * 10
+    assert private.count("<label><input type=\"radio\"") == 3 * 10
+    # what was decided before is checked: the human redaction R6 and the kept K1
+    assert re.search(r'name="d-R6" value="redact" checked', private)
+    assert re.search(r'name="d-K1" value="keep" checked', private)
+    assert len(re.findall(r'value="" checked', private)) == 10 - 2
     assert '<label for="reviewer">' in private and '<label for="date">' in private
 
 

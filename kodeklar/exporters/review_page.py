@@ -89,7 +89,7 @@ def _item_html(i: dict, context: str, private: bool, lang: str, w: dict) -> str:
         name = f"d-{iid}"
         radios = "".join(
             f'<label><input type="radio" name="{name}" value="{v}"'
-            f'{" checked" if not v else ""}> {esc(t)}</label>'
+            f'{" checked" if v == i["decision"] else ""}> {esc(t)}</label>'
             for v, t in (("", w["undecided"]), ("keep", w["keep"]), ("redact", w["redact"])))
         parts.append(f'<fieldset><legend>{esc(w["decision"])}: {esc(iid)}</legend>{radios}'
                      + _category_select(f"c-{iid}", w["category"], category, lang, w,
@@ -124,8 +124,11 @@ def render(anonymised: Transcript, raw: Transcript, *, media_href: str | None, l
             f"<p>{esc(w['page_intro'])}</p>" if private else "", "</header>",
             f'<section class="player" aria-label="{esc(w["audio_label"])}">{audio}</section>']
     if private:
+        # the last reviewer's name stands ready for the next look; the date is today's
+        signed = [i["reviewer"] for i in found if i["reviewer"]]
         body.append(f'<section class="who"><p><label for="reviewer">{esc(w["reviewer"])}</label> '
-                    f'<input id="reviewer" name="reviewer" autocomplete="name"></p>'
+                    f'<input id="reviewer" name="reviewer" autocomplete="name" '
+                    f'value="{esc(signed[-1] if signed else "")}"></p>'
                     f'<p><label for="date">{esc(w["date"])}</label> '
                     f'<input id="date" name="date" type="date"></p></section>')
     body += [f'<section id="items" tabindex="-1"><h2>{esc(w["items_title"].format(n=len(found)))}'
