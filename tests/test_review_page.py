@@ -131,10 +131,11 @@ def _wait(check, seconds=15.0):
 
 
 def _items(transcript, raw):
-    """(kind, segment, char_start, char_end) of every redaction and review item, and the
+    """(redaction | review | kept, segment, char_start, char_end) of every item, and the
     categories of the redactions."""
     found = report.items(transcript, raw)
-    return ({(i["kind"] if i["kind"] == "redaction" else "review", i["segment"],
+    return ({("kept" if i["decision"] == "keep" else
+              "redaction" if i["kind"] == "redaction" else "review", i["segment"],
               i["char_start"], i["char_end"]) for i in found},
             {(i["segment"], i["char_start"]): i["category"] for i in found
              if i["kind"] == "redaction"})
@@ -224,7 +225,7 @@ def test_review_page_decides_and_anonymise_applies_it(run, browser, tmp_path):
     new, categories = _items(after, raw)
     added = (seg.id, a, a + len(word))
     assert new == (old - {("redaction", *kept), ("review", *redacted)}) | {
-        ("redaction", *redacted), ("redaction", *added)}
+        ("redaction", *redacted), ("redaction", *added), ("kept", *kept)}
     assert categories[added[:2]] == "PERSON"
     human = [r for r in after.redactions if r.decided_by == "human"]
     assert len(human) == 2
