@@ -47,7 +47,7 @@ def _languages() -> list[str]:
 
 
 def _audio_modes() -> list[str]:
-    from kodeklar.redact_audio import MODES
+    from kodeklar.app.redact_audio import MODES
 
     return ["none", *MODES]
 

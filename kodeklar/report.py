@@ -186,15 +186,17 @@ def build_report(transcript: Transcript, *, key_file: str | None, settings: dict
     }
 
 
-def review_files(name: str, *, raw: str, key: str) -> dict[str, str]:
+def review_files(name: str, *, raw: str, key: str | None) -> dict[str, str]:
     """Where the review of recording `name` happens, relative to the output folder, and the
-    command that applies the decisions there: from the sheet, and from the file the page
-    saves. `raw` and `key`: the raw transcript and the key file, relative to the output
-    folder where they lie in it."""
+    command that applies the decisions there (`kodeklar anonymise` into the same folder):
+    from the sheet, and from the file the page saves. `raw`: the raw transcript, relative
+    to the output folder; `key`: the key file where it is not the default
+    (OUT/private/key.kodeklar)."""
     sheet = f"private/review/{name}.review.csv"
+    key_option = f" --key {key}" if key else ""
 
     def command(decisions: str) -> str:
-        return f"kodeklar anonymise {raw} -o anonymised --key {key} --decisions {decisions}"
+        return f"kodeklar anonymise {raw} -o .{key_option} --decisions {decisions}"
     return {"page": f"private/review/{name}.review.html", "sheet": sheet,
             "shareable_page": f"reports/{name}.review.html", "command": command(sheet),
             # the file the page saves, wherever the browser put it

@@ -6,7 +6,7 @@ from click.testing import CliRunner
 
 from kodeklar.cli import cli
 from kodeklar.core.errors import UserError
-from kodeklar.core.transcript import save
+from kodeklar.core.transcript import Speaker, save
 from tests.anonymising import interview_1, interview_2
 
 ENV = {"KODEKLAR_KEY_PASSPHRASE": "test-passphrase"}
@@ -32,7 +32,7 @@ def test_anonymise_files_and_show_key(raw):
                   "-o", str(out), "--key", str(key), "--config", str(raw / "project.toml")])
     assert result.exit_code == 0, result.output
     for name in ("intervju-01", "intervju-02"):
-        text = (out / f"{name}.json").read_text(encoding="utf-8")
+        text = (out / "anonymised" / f"{name}.json").read_text(encoding="utf-8")
         assert json.loads(text)["anonymised"] is True
         for original in ("Kari", "Nordmann", "Halden", "Ola", "Hansen", "Moss"):
             assert original not in text
@@ -44,7 +44,8 @@ def test_anonymise_files_and_show_key(raw):
     again = run(["anonymise", str(raw / "intervju-02.json"), "-o", str(raw / "out2"),
                  "--key", str(key), "--config", str(raw / "project.toml")])
     assert again.exit_code == 0
-    first, second = (json.loads((d / "intervju-02.json").read_text()) for d in (out, raw / "out2"))
+    first, second = (json.loads((d / "anonymised" / "intervju-02.json").read_text())
+                     for d in (out, raw / "out2"))
     assert first["segments"] == second["segments"]
     assert first["redactions"] == second["redactions"]
 
@@ -75,8 +76,42 @@ def test_unknown_config_key(raw):
 
 
 def test_never_overwrites_an_input(raw):
-    path = raw / "intervju-01.json"
+    (raw / "anonymised").mkdir()
+    path = (raw / "intervju-01.json").rename(raw / "anonymised" / "intervju-01.json")
     before = path.read_bytes()
     result = run(["anonymise", str(path), "-o", str(raw), "--key", str(raw / "k")])
     assert isinstance(result.exception, UserError) and "overwrite" in str(result.exception)
     assert path.read_bytes() == before
+
+
+def test_anonymise_writes_what_run_writes(raw):
+    """Every configured format, the reports, the review sheet, the config's key file and
+    roles, and a manifest entry: the same stage code as `kodeklar run`."""
+    key = raw / "elsewhere" / "prosjekt.kodeklar"
+    config = raw / "project.toml"
+    config.write_text('[anonymise]\nuse_ner = false\nknown_names = ["Ola Hansen"]\n'
+                      '[run]\nroles = {S1 = "Intervjuer"}\n'
+                      f'[output]\nformats = ["json", "txt", "docx"]\nkey_file = "{key}"\n',
+                      encoding="utf-8")
+    diarised = interview_1()
+    diarised.speakers = [Speaker("S1", "S1")]
+    for seg in diarised.segments:
+        seg.speaker = "S1"
+    save(diarised, raw / "intervju-01.json")
+    out = raw / "out"
+    result = run(["anonymise", str(raw / "intervju-01.json"), "-o", str(out), "--config", str(config)])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (out / "anonymised").iterdir()) == [
+        "intervju-01.docx", "intervju-01.json", "intervju-01.txt"]
+    assert {p.name for p in (out / "reports").iterdir()} >= {
+        "intervju-01.report.html", "intervju-01.report.json", "batch-report.json"}
+    assert (out / "private" / "review" / "intervju-01.review.csv").is_file()
+    assert key.is_file() and not (out / "private" / "key.kodeklar").exists()
+    entry = json.loads((out / "manifest.json").read_text())["recordings"]["intervju-01"]
+    assert entry["status"] == "done" and "anonymise" in entry["stages"]
+    assert sorted(entry["outputs"]) == sorted(
+        str(p.relative_to(out)) for p in out.rglob("*") if p.is_file()
+        and p.parts[len(out.parts)] in ("anonymised", "reports", "private")
+        and "batch-report" not in p.name and p.name != "sources.json" and p != key)
+    text = (out / "anonymised" / "intervju-01.txt").read_text(encoding="utf-8")
+    assert "Kari" not in text and "Intervjuer" in text

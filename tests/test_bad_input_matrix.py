@@ -170,8 +170,10 @@ def test_a_write_failure_in_one_recording_lets_the_batch_finish(tmp_path, monkey
     """Simulated ENOSPC while exporting the first recording only (in-process)."""
     import errno
 
-    from kodeklar import batch, config, pipeline
-    from kodeklar.commands.run import prepare
+    from kodeklar import config
+    from kodeklar.app import batch, pipeline
+    from kodeklar.app.prepare import prepare
+    from kodeklar.commands.common import passphrase
 
     real_export = pipeline.export_all
     calls = []
@@ -185,8 +187,8 @@ def test_a_write_failure_in_one_recording_lets_the_batch_finish(tmp_path, monkey
     monkeypatch.setattr(pipeline, "export_all", full_disk_once)
     monkeypatch.setenv("KODEKLAR_KEY_PASSPHRASE", PASSPHRASE)
     c = config.override(config.load_config(), "output", formats=["json"])
-    settings = prepare(c, tmp_path / "ut", None, None)
-    status = batch.run_batch([str(SAMPLES / "norwegian-short-3s.mp3"), str(SAMPLES / "norwegian-medium-8s.mp3")], settings)
+    settings = prepare(c, tmp_path / "ut", None, None, passphrase=passphrase)
+    status = batch.run([str(SAMPLES / "norwegian-short-3s.mp3"), str(SAMPLES / "norwegian-medium-8s.mp3")], settings)
     entries = json.loads((tmp_path / "ut" / "manifest.json").read_text())["recordings"]
     assert status == 1
     assert [entries[n]["status"] for n in sorted(entries)] == ["failed", "done"]

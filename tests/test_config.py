@@ -137,7 +137,7 @@ def _options(command) -> dict:
 def test_command_line_options_are_generated_from_the_fields():
     from kodeklar.commands import run, transcribe
     from kodeklar.exporters import FORMATS
-    from kodeklar.redact_audio import MODES
+    from kodeklar.app.redact_audio import MODES
     from transcribe.diarize import BACKENDS
     from transcribe.engines import ENGINES
 
@@ -168,7 +168,7 @@ def _parsed(command, *args):
 
     params = command.make_context(command.name, ["in.wav", "-o", "out", *args]).params
     kw = {k: v for k, v in params.items()
-          if k not in ("inputs", "out", "config_path", "key_path", "decisions_path")}
+          if k not in ("inputs", "out", "config_path", "key_path", "decisions_path", "no_cache")}
     return common.build_config(params["config_path"], kw)
 
 

@@ -11,8 +11,8 @@ import pytest
 
 from conftest import SAMPLES
 from kodeklar import exporters, report
-from kodeklar.batch import untranscribed_warning
-from kodeklar.pipeline import Result
+from kodeklar.app.batch import untranscribed_warning
+from kodeklar.app.pipeline import Result
 from kodeklar.core.transcript import Segment, Source, Span, Transcript, Word, load, validate
 from media import speech
 from transcribe import asr, coverage, models

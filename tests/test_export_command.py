@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import shutil
+import zipfile
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -80,3 +81,21 @@ def test_a_broken_transcript_is_a_user_error(tmp_path):
     bad.write_text('{"schema": "kodeklar.transcript/1"}')
     result = CliRunner().invoke(command, [str(bad), "-o", str(tmp_path)])
     assert isinstance(result.exception, UserError)
+
+
+def test_formats_and_qdpx_options_come_from_the_config(tmp_path):
+    config = tmp_path / "project.toml"
+    config.write_text('[output]\nformats = ["srt", "qdpx"]\nqdpx_timestamps = true\n',
+                      encoding="utf-8")
+    result = CliRunner().invoke(command, [str(ANON), "-o", str(tmp_path / "ut"),
+                                          "--config", str(config)])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (tmp_path / "ut").iterdir()) == [
+        "intervju-01.qdpx", "intervju-01.srt"]
+    with zipfile.ZipFile(tmp_path / "ut" / "intervju-01.qdpx") as z:
+        text = "".join(z.read(n).decode() for n in z.namelist() if n.endswith(".txt"))
+    assert "#00:00:" in text
+    # the command line wins over the config
+    result = CliRunner().invoke(command, [str(ANON), "-f", "txt", "-o", str(tmp_path / "ut2"),
+                                          "--config", str(config)])
+    assert sorted(p.name for p in (tmp_path / "ut2").iterdir()) == ["intervju-01.txt"]

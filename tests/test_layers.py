@@ -74,3 +74,40 @@ def test_heavy_libraries_are_not_loaded_by_any_module_of_the_application():
             f"print(sorted(m for m in {HEAVY!r} if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+TERMINAL = ("print", "click.echo", "click.secho", "click.prompt", "Console")
+
+
+def terminal_calls(package: str) -> list[str]:
+    """Calls that write to (or read from) the terminal: print(), click.echo and friends,
+    and rich's Console. Scripts of their own (`if __name__ == "__main__"`: model training
+    and export tools) are programs, not layers under the CLI, and may print."""
+    found = []
+    for path in python_files(package):
+        source = path.read_text(encoding="utf-8")
+        if '__name__ == "__main__"' in source:
+            continue
+        for node in sorted(ast.walk(ast.parse(source)), key=lambda n: getattr(n, "lineno", 0)):
+            if isinstance(node, ast.Call):
+                name = ast.unparse(node.func)
+                if name in TERMINAL or name.endswith(".Console") or name.startswith("click."):
+                    found.append(f"{path.relative_to(ROOT)}:{node.lineno} calls {name}")
+            elif isinstance(node, ast.ImportFrom) and node.module in ("click", "rich.console"):
+                found.append(f"{path.relative_to(ROOT)}:{node.lineno} imports {node.module}")
+    return found
+
+
+@pytest.mark.parametrize("package", ["kodeklar/app", "transcribe", "anonymise"])
+def test_nothing_below_the_cli_writes_to_the_terminal(package):
+    assert terminal_calls(package) == []
+
+
+def test_the_terminal_rule_finds_a_print(tmp_path, monkeypatch):
+    (tmp_path / "anonymise").mkdir()
+    (tmp_path / "anonymise" / "x.py").write_text("import click\nprint('x')\nclick.echo('y')\n"
+                                                 "from rich.console import Console\n")
+    monkeypatch.setattr(sys.modules[__name__], "ROOT", tmp_path)
+    assert terminal_calls("anonymise") == [
+        "anonymise/x.py:2 calls print", "anonymise/x.py:3 calls click.echo",
+        "anonymise/x.py:4 imports rich.console"]

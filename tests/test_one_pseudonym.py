@@ -132,5 +132,5 @@ def test_merged_key_applies_on_the_next_run(tmp_path, key):
     result = run(["anonymise", str(tmp_path / "t.json"), "-o", str(tmp_path / "out"),
                   "--key", str(key), "--config", str(config)])
     assert result.exit_code == 0, result.output
-    out = json.loads((tmp_path / "out" / "t.json").read_text(encoding="utf-8"))
+    out = json.loads((tmp_path / "out" / "anonymised" / "t.json").read_text(encoding="utf-8"))
     assert out["segments"][0]["text"] == "[PERSON-1] ringte."

@@ -6,7 +6,8 @@ import io
 import re
 from dataclasses import dataclass
 
-from kodeklar import batch, pipeline
+from kodeklar.app import pipeline
+from kodeklar.commands import progress
 
 
 class FakeClock:
@@ -19,8 +20,8 @@ class FakeClock:
 
 def test_one_plain_line_per_interval_with_percent_audio_and_eta():
     out, now = io.StringIO(), FakeClock()
-    p = batch.PlainProgress(out, interval=30.0, clock_=now)
-    total = p.add_task(batch.ALL, total=2000.0)
+    p = progress.PlainProgress(out, interval=30.0, clock_=now)
+    total = p.add_task(progress.ALL, total=2000.0)
     task = p.add_task("intervju-01", total=1000.0, duration=900.0, audio="0:15:00")
     for second in range(0, 121, 5):       # two minutes, 10 s of audio done per second
         now.t = float(second)
@@ -56,3 +57,31 @@ def test_the_work_of_a_recording_counts_the_later_stages():
     assert pipeline.work(100.0, settings) == 100.0
     settings = pipeline.Settings(config=Config(Run(diarise=False)), out=None)
     assert pipeline.work(100.0, settings) == 100.0 * (1 + pipeline.LATER_STAGES["anonymise"])
+
+
+def test_the_renderer_turns_events_into_plain_lines():
+    from rich.console import Console
+
+    from kodeklar.app import events
+
+    out = io.StringIO()
+    render = progress.Renderer(Console(file=out, width=140))
+    done = pipeline.Result("intervju-01", "done", duration=3.4, segments=2)
+    failed = pipeline.Result("intervju-02", error="x")
+    with render:
+        render(events.BatchStarted(work=10.0, audio=9.0))
+        render(events.RecordingStarted("intervju-01", work=4.0, audio=3.4))
+        render(events.Progress("intervju-01", 2.0))
+        render(events.FilesRemoved("intervju-01", ["anonymised/intervju-01.srt"]))
+        render(events.RecordingFinished("intervju-01", done, warnings=["intervju-01: cut off"]))
+        render(events.RecordingStarted("intervju-02", work=6.0, audio=5.6))
+        render(events.RecordingFinished("intervju-02", failed, message="/data/Kari.m4a: no such file"))
+        render(events.BatchFinished([done, failed]))
+    lines = out.getvalue().splitlines()
+    assert lines[:4] == [
+        "kodeklar: note: intervju-01: removed anonymised/intervju-01.srt (no longer among the formats)",
+        "intervju-01  0:00:03  ✓ done",
+        "kodeklar: warning: intervju-01: cut off",
+        "kodeklar: error: /data/Kari.m4a: no such file"]
+    assert lines[-1] == "1 of 2 recordings ok, 1 failed"
+    assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f]", out.getvalue())

@@ -195,7 +195,8 @@ def test_run_level_study_project(tmp_path):
     """`kodeklar run --qdpx-project`: the batch's recordings as they lie in OUT."""
     import shutil
 
-    from kodeklar import config, pipeline
+    from kodeklar import config
+    from kodeklar.app import pipeline
 
     out = tmp_path / "ut"
     (out / "anonymised").mkdir(parents=True)

@@ -9,7 +9,7 @@ import wave
 import numpy as np
 import pytest
 
-from kodeklar.redact_audio import redact_audio, spans
+from kodeklar.app.redact_audio import redact_audio, spans
 from kodeklar.core.errors import UserError
 from kodeklar.core.transcript import Provenance, Redaction, Source, Transcript
 

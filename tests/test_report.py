@@ -212,15 +212,20 @@ def test_report_records_decisions_and_signs_off_only_when_all_are_decided(anon, 
 
 
 def test_report_names_the_review_files_and_the_command(anon, tmp_path):
-    files = report.review_files("intervju-01", raw="private/raw/intervju-01.json",
-                                key="private/key.kodeklar")
+    files = report.review_files("intervju-01", raw="private/raw/intervju-01.json", key=None)
     page = report.write_report(anon, tmp_path, "i", key_file=None, settings={},
                                review_files=files)[0].read_text(encoding="utf-8")
     assert "private/review/intervju-01.review.html" in page
     assert "private/review/intervju-01.review.csv" in page
-    assert ("kodeklar anonymise private/raw/intervju-01.json -o anonymised --key "
-            "private/key.kodeklar --decisions private/review/intervju-01.review.csv") in page
+    assert ("kodeklar anonymise private/raw/intervju-01.json -o . --decisions "
+            "private/review/intervju-01.review.csv") in page
     assert "ikke fullført" in page
+    # a key kept elsewhere is named; the page's command applies the file the page saves
+    files = report.review_files("intervju-01", raw="private/raw/intervju-01.json",
+                                key="/sikker/prosjekt.key")
+    assert files["page_command"] == ("kodeklar anonymise private/raw/intervju-01.json -o . "
+                                     "--key /sikker/prosjekt.key --decisions "
+                                     "intervju-01.decisions.csv")
 
 
 def test_report_lists_low_confidence_stretches(anon, tmp_path):
@@ -260,7 +265,7 @@ def test_csv_cells_are_not_formulas(anon, tmp_path):
 
 
 def test_batch_warnings_go_into_the_batch_report(tmp_path):
-    from kodeklar import batch, pipeline
+    from kodeklar.app import batch, pipeline
 
     result = pipeline.Result(name="intervju-03", status="done", segments=4,
                              damage="the last 12 s could not be decoded",

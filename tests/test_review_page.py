@@ -5,6 +5,7 @@ decides, adds a redaction on selected text, saves the decisions file, and `kodek
 from __future__ import annotations
 
 import csv
+import json
 import os
 import shutil
 import time
@@ -214,12 +215,11 @@ def test_review_page_decides_and_anonymise_applies_it(run, browser, tmp_path):
     originals = {i["text"] for i in report.items(before, raw) if i["kind"] == "redaction"}
     assert not any(o in saved.read_text(encoding="utf-8-sig") for o in originals)
 
-    again = tmp_path / "igjen"
-    result = run_cli("anonymise", out / "private" / "raw" / "intervju-01.json", "-o", again,
-                     "--key", out / "private" / "key.kodeklar", "--config", config,
-                     "--decisions", saved)
+    # applied as the page and the report say: `kodeklar anonymise` into the same folder
+    result = run_cli("anonymise", out / "private" / "raw" / "intervju-01.json", "-o", out,
+                     "--config", config, "--decisions", saved)
     assert result.returncode == 0, result.stderr
-    after = load(again / "intervju-01.json")
+    after = load(out / "anonymised" / "intervju-01.json")
 
     old, _ = _items(before, raw)
     new, categories = _items(after, raw)
@@ -231,6 +231,10 @@ def test_review_page_decides_and_anonymise_applies_it(run, browser, tmp_path):
     assert len(human) == 2
     assert seg.text[kept[1]:kept[2]] in after.segments[0].text   # the kept original is back
     assert word not in after.segments[0].text
+    assert word not in (out / "anonymised" / "intervju-01.txt").read_text(encoding="utf-8")
+    signed = json.loads((out / "reports" / "intervju-01.report.json").read_text("utf-8"))
+    assert signed["sign_off"]["complete"] is True  # every item decided, with name and date
+    assert signed["sign_off"]["by"] == [f"Ada Lovelace, {decided[0]['date']}"]
     records = after.provenance.stages["anonymise"]["decisions"]
     assert {(d["kind"], d["decision"], d["reviewer"]) for d in records} == {
         ("redaction", "keep", "Ada Lovelace"), (review.get_attribute("data-kind"), "redact",

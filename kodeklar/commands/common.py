@@ -67,14 +67,15 @@ def _click_option(f, help: str | None):
     return click.option(flags, f.name, **kwargs)
 
 
-def options_from(*sections: str, exclude: tuple[str, ...] = (), help: dict | None = None):
+def options_from(*sections: str, exclude: tuple[str, ...] = (), only: tuple[str, ...] = (),
+                 help: dict | None = None):
     """A decorator adding a click option for every command-line field of the config
-    `sections` (but those in `exclude`), in field order; `help` replaces a field's help
-    for this command."""
+    `sections` (but those in `exclude`; only those in `only`, if given), in field order;
+    `help` replaces a field's help for this command."""
     from kodeklar.config import command_line_fields
 
     fields = [f for section in sections for s, f in command_line_fields().values()
-              if s == section and f.name not in exclude]
+              if s == section and f.name not in exclude and (not only or f.name in only)]
     help = help or {}
 
     def decorate(func):
@@ -144,3 +145,20 @@ def passphrase(confirm: bool = False) -> str:
         raise UserError(f"the key file needs a passphrase: set {PASSPHRASE_ENV} or run in a terminal")
     return click.prompt("Passphrase for the key file", hide_input=True,
                         confirmation_prompt=confirm, err=True)
+
+
+def no_cache_option(f):
+    """`--no-cache` redoes every stage, `--no-cache=STAGE` that one: its cached result is
+    ignored and replaced, and no recording is skipped as already done."""
+    from kodeklar.app.pipeline import STAGES
+
+    return click.option("--no-cache", "no_cache", is_flag=False, flag_value="all", default=None,
+                        type=click.Choice(("all",) + STAGES),
+                        help="Redo every stage (or --no-cache=STAGE: that one) "
+                             "although a cached result exists.")(f)
+
+
+def no_cache_stages(value: str | None) -> frozenset[str]:
+    from kodeklar.app.pipeline import STAGES
+
+    return frozenset(STAGES if value == "all" else (value,) if value else ())

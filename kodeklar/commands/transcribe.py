@@ -19,17 +19,21 @@ from kodeklar.commands import common
                               "qdpx_timestamps", "qdpx_project", "lang"),
                      help={"diarise": "Also find who spoke when (implied by --speakers, --roles "
                                       "and the other speaker options)."})
-def command(inputs, out, config_path, **kw):
+@common.no_cache_option
+def command(inputs, out, config_path, no_cache, **kw):
     """Transcribe recordings (files or folders) with Whisper, offline. The transcripts are
     NOT anonymised: use `kodeklar run` for shareable output."""
-    from kodeklar import batch
-    from kodeklar.commands.run import prepare
+    from kodeklar.app import batch, prepare
+    from kodeklar.commands import progress
 
     kw["anonymise"] = False
     kw["diarise"] = _diarise_wanted(kw)
     config = common.build_config(config_path, kw)
-    settings = prepare(config, out, None, None, stages=("transcribe", "diarise", "export"))
-    sys.exit(batch.run_batch(list(inputs), settings))
+    settings = prepare.prepare(config, out, None, None, stages=("transcribe", "diarise", "export"),
+                               no_cache=common.no_cache_stages(no_cache))
+    with progress.Renderer() as on_event:
+        status = batch.run(list(inputs), settings, on_event)
+    sys.exit(status)
 
 
 SPEAKER_OPTIONS = ("speakers", "min_speakers", "max_speakers", "roles", "channels_as_speakers",

@@ -20,3 +20,10 @@ def clock(seconds: float, digits: int = 0, sep: str = ".") -> str:
     if digits:
         out += f"{sep}{ms // 10 ** (3 - digits):0{digits}d}"
     return out
+
+
+def duration(seconds: float) -> str:
+    """A length of time as `h:mm:ss`, rounded to the second (progress lines, summaries);
+    not a position in the audio, so no zero-padded hours and no cutting."""
+    s = int(round(seconds))
+    return f"{s // 3600}:{s % 3600 // 60:02d}:{s % 60:02d}"

@@ -73,7 +73,7 @@ def _item_html(i: dict, context: str, private: bool, lang: str, w: dict) -> str:
     head = " · ".join(x for x in [iid, i["time"], i["speaker"], kind(i["kind"], lang),
                                   category_name(i["category"], lang) if i["category"] else ""]
                       if x)
-    if i["kind"] == "redaction":
+    if i.get("replacement"):  # a redaction in the text; a kept one has none
         head += f" → {i['replacement']}"
     start = max(0.0, i["start"] - CONTEXT_SECONDS)
     end = i["end"] + CONTEXT_SECONDS
@@ -112,7 +112,7 @@ def render(anonymised: Transcript, raw: Transcript, *, media_href: str | None, l
             seg = raw_segs[i["segment"]]
             return _marked(seg.text, [(i["char_start"], i["char_end"], "this")])
         # like the report: the replacement, or the review item's words, but no sentence
-        shown = i["replacement"] if i["kind"] == "redaction" else i["text"]
+        shown = i.get("replacement") or i["text"]
         return f'<mark class="this">{esc(shown)}</mark>'
 
     audio = (f'<audio id="audio" controls preload="auto" src="{esc(media_href)}"></audio>'

@@ -38,7 +38,7 @@ def spans(transcript: Transcript, pad: float = 0.15) -> list[tuple[float, float]
 
 
 def media_dir(out: Path) -> Path:
-    from kodeklar import manifest
+    from kodeklar.app import manifest
 
     return manifest.make_private(Path(out) / MEDIA_DIR)
 
