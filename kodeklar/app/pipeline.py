@@ -368,13 +368,18 @@ def _write_reports(job: Job, media: Path | None) -> list[Path]:
     reports.mkdir(exist_ok=True)
     key_file = str(settings.key_file) if settings.key_file else None
     key = Path(settings.key_file or out / "private" / "key.kodeklar")
+    written: list[Path] = []
     raw_path = manifest.private_dir(out, "raw") / f"{name}.json"
+    if not raw_path.is_file():
+        # re-anonymised from a transcript elsewhere: the command the report names reads it here
+        written.append(write_atomic(raw_path, raw.to_json() + "\n",
+                                    mode=manifest.PRIVATE_FILE_MODE))
     files = report.review_files(
         name, raw=str(raw_path.relative_to(out)),
         key=None if key == out / "private" / "key.kodeklar" else str(key))
-    written = report.write_report(transcript, reports, name, key_file=key_file,
-                                  settings=c.shareable_dict(), lang=c.output.lang,
-                                  review_files=files)
+    written += report.write_report(transcript, reports, name, key_file=key_file,
+                                   settings=c.shareable_dict(), lang=c.output.lang,
+                                   review_files=files)
     manifest.private_dir(out, "review")  # owner-only, before the sheet and page land in it
     sheet = report.write_review_sheet(transcript, out / files["sheet"], name, raw)
     sheet.chmod(manifest.PRIVATE_FILE_MODE)
