@@ -115,6 +115,11 @@ def test_anonymise_writes_what_run_writes(raw):
         and "batch-report" not in p.name and p.name != "sources.json" and p != key)
     text = (out / "anonymised" / "intervju-01.txt").read_text(encoding="utf-8")
     assert "Kari" not in text and "Intervjuer" in text
+    # again into the same folder: the manifest still lists what is there
+    again = run(["anonymise", str(raw / "intervju-01.json"), "-o", str(out), "--config", str(config)])
+    assert again.exit_code == 0, again.output
+    entry = json.loads((out / "manifest.json").read_text())["recordings"]["intervju-01"]
+    assert "private/raw/intervju-01.json" in entry["outputs"]
 
 
 def test_anonymise_writes_the_review_pages_in_english_linking_the_audio_left_in_out(raw):

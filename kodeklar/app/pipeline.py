@@ -372,8 +372,9 @@ def _write_reports(job: Job, media: Path | None) -> list[Path]:
     raw_path = manifest.private_dir(out, "raw") / f"{name}.json"
     if not raw_path.is_file():
         # re-anonymised from a transcript elsewhere: the command the report names reads it here
-        written.append(write_atomic(raw_path, raw.to_json() + "\n",
-                                    mode=manifest.PRIVATE_FILE_MODE))
+        write_atomic(raw_path, raw.to_json() + "\n", mode=manifest.PRIVATE_FILE_MODE)
+    if str(raw_path.relative_to(out)) not in job.outputs:  # `run` counted its own already
+        written.append(raw_path)
     files = report.review_files(
         name, raw=str(raw_path.relative_to(out)),
         key=None if key == out / "private" / "key.kodeklar" else str(key))
