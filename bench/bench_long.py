@@ -18,7 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import numpy as np  # noqa: E402
 
 from transcribe.audio import decode  # noqa: E402
-from transcribe.diarize import DiarizeOptions, diarize  # noqa: E402
+from transcribe.diarise import DiariseOptions, diarise  # noqa: E402
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "diarization"
 
@@ -32,10 +32,10 @@ def main() -> None:
     clips = [decode(p)[0] for p in [DATA / "sample.wav", *sorted((DATA / "ami_debug").glob("*.wav"))]]
     one_pass = np.concatenate(clips)
     audio = np.resize(one_pass, int(minutes * 60 * 16000))
-    diarize(audio[:16000 * 10], DiarizeOptions())  # load the models first
+    diarise(audio[:16000 * 10], DiariseOptions())  # load the models first
     before = peak_mb()
     t0 = time.perf_counter()
-    turns = diarize(audio, DiarizeOptions())
+    turns = diarise(audio, DiariseOptions())
     seconds = time.perf_counter() - t0
     print(f"{minutes:.0f} min of audio: diarised in {seconds:.1f} s ({seconds / len(audio) * 16000:.3f} "
           f"x real time), {len({t.speaker for t in turns})} speakers, {len(turns)} turns; peak RSS "

@@ -57,8 +57,10 @@ def main() -> None:
     try:
         # standalone_mode=False returns a command's exit code instead of exiting
         rv = cli.main(standalone_mode=False)
-    except click.exceptions.Abort:
-        click.echo("kodeklar: aborted", err=True)
+    except click.exceptions.Abort as e:
+        # click turns Ctrl-C inside a command into Abort; say which it was
+        ctrl_c = isinstance(e.__cause__, KeyboardInterrupt)
+        click.echo(f"kodeklar: {'interrupted' if ctrl_c else 'aborted'}", err=True)
         sys.exit(130)
     except click.ClickException as e:
         e.show()

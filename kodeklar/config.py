@@ -78,7 +78,7 @@ class OutputOptions:
         False, "Also write a report WITH the original text, into OUT/private/ only.",
         cli="--report-include-originals")
     qdpx_embed_media: bool = opt(False, "The audio inside each .qdpx (internal://) instead of "
-                                 "linked from OUT/media.")
+                                 "linked from OUT/media.", cli="--qdpx-embed-media")
     qdpx_timestamps: bool = opt(False, "#hh:mm:ss.sss# before each turn in the .qdpx text "
                                 "(QualCoder syncs from these).", cli="--qdpx-timestamps")
     qdpx_project: str = opt("", "Also one REFI-QDA project of every recording, in "
@@ -111,9 +111,9 @@ class Recordings:
 def _sections() -> dict[str, type]:
     # imported here: each dataclass lives with the stage it configures
     from anonymise.options import AnonymiseOptions
-    from transcribe.options import DiarizeOptions, TranscribeOptions
+    from transcribe.options import DiariseOptions, TranscribeOptions
 
-    return {"run": RunOptions, "transcribe": TranscribeOptions, "diarise": DiarizeOptions,
+    return {"run": RunOptions, "transcribe": TranscribeOptions, "diarise": DiariseOptions,
             "anonymise": AnonymiseOptions, "output": OutputOptions, "recordings": Recordings}
 
 

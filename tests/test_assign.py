@@ -1,7 +1,7 @@
 """assign_speakers on hand-made transcripts."""
 from kodeklar.core.transcript import Provenance, Segment, Source, Transcript, Word
 from transcribe.assign import assign_speakers
-from transcribe.diarize import Turn
+from kodeklar.core.transcript import SpeakerTurn
 
 
 def transcript(*segments):
@@ -18,7 +18,7 @@ def test_segment_split_at_speaker_change_and_ids_renumbered():
     t = transcript([(0.0, 0.4, " Hei"), (0.5, 0.9, " og"), (1.0, 1.4, " velkommen."),
                     (2.0, 2.4, " Takk"), (2.5, 2.9, " skal")],
                    [(4.0, 4.5, " du"), (4.6, 5.0, " ha.")])
-    turns = [Turn(0.0, 1.6, "spk7"), Turn(1.8, 3.5, "spk2"), Turn(3.8, 5.2, "spk7")]
+    turns = [SpeakerTurn(0.0, 1.6, "spk7"), SpeakerTurn(1.8, 3.5, "spk2"), SpeakerTurn(3.8, 5.2, "spk7")]
     out = assign_speakers(t, turns, {"S1": "Intervjuer"}, diariser={"backend": "embedded"})
     assert [(s.id, s.speaker, s.text) for s in out.segments] == [
         (1, "S1", "Hei og velkommen."), (2, "S2", "Takk skal"), (3, "S1", "du ha.")]
@@ -32,7 +32,7 @@ def test_segment_split_at_speaker_change_and_ids_renumbered():
 
 def test_largest_overlap_wins_and_words_outside_turns_take_the_nearest():
     t = transcript([(0.0, 1.0, " lang"), (5.0, 5.2, " sent"), (9.0, 9.3, " etter")])
-    turns = [Turn(0.0, 0.3, "a"), Turn(0.3, 1.2, "b"), Turn(5.5, 8.8, "a")]
+    turns = [SpeakerTurn(0.0, 0.3, "a"), SpeakerTurn(0.3, 1.2, "b"), SpeakerTurn(5.5, 8.8, "a")]
     out = assign_speakers(t, turns)
     assert [w.speaker for w in out.words()] == ["S1", "S2", "S2"]
     assert [s.text for s in out.segments] == ["lang", "sent etter"]
@@ -41,11 +41,11 @@ def test_largest_overlap_wins_and_words_outside_turns_take_the_nearest():
 def test_single_word_flip_inside_speech_is_smoothed_but_a_reply_after_a_pause_is_kept():
     flip = transcript([(0.0, 0.3, " jeg"), (0.35, 0.6, " tenker"), (0.65, 0.9, " at"),
                        (0.95, 1.2, " det")])
-    turns = [Turn(0.0, 0.62, "a"), Turn(0.62, 0.92, "b"), Turn(0.92, 1.3, "a")]
+    turns = [SpeakerTurn(0.0, 0.62, "a"), SpeakerTurn(0.62, 0.92, "b"), SpeakerTurn(0.92, 1.3, "a")]
     assert {w.speaker for w in assign_speakers(flip, turns).words()} == {"S1"}
 
     reply = transcript([(0.0, 0.3, " Enig?"), (1.0, 1.2, " Ja."), (2.0, 2.3, " Fint.")])
-    turns = [Turn(0.0, 0.5, "a"), Turn(0.9, 1.3, "b"), Turn(1.9, 2.4, "a")]
+    turns = [SpeakerTurn(0.0, 0.5, "a"), SpeakerTurn(0.9, 1.3, "b"), SpeakerTurn(1.9, 2.4, "a")]
     out = assign_speakers(reply, turns)
     assert [(s.speaker, s.text) for s in out.segments] == [
         ("S1", "Enig?"), ("S2", "Ja."), ("S1", "Fint.")]
@@ -60,7 +60,7 @@ def test_no_turns_leaves_no_speaker():
 def test_segment_without_words_takes_speaker_by_overlap():
     t = transcript([(0.0, 0.4, " Hei")])
     t.segments.append(Segment(2, 3.0, 4.0, "", words=[]))
-    out = assign_speakers(t, [Turn(0.0, 1.0, "x"), Turn(2.9, 4.0, "y")])
+    out = assign_speakers(t, [SpeakerTurn(0.0, 1.0, "x"), SpeakerTurn(2.9, 4.0, "y")])
     assert [(s.id, s.speaker) for s in out.segments] == [(1, "S1"), (2, "S2")]
 
 
@@ -72,7 +72,7 @@ def test_overlapping_turns_are_kept_and_reach_rttm():
     from kodeklar.core.transcript import Transcript as T
 
     t = transcript([(0.0, 0.5, " ja"), (0.6, 1.5, " nettopp"), (2.5, 3.0, " mm")])
-    turns = [Turn(0.0, 2.0, "a"), Turn(1.2, 3.2, "b"), Turn(4.0, 4.5, "c")]
+    turns = [SpeakerTurn(0.0, 2.0, "a"), SpeakerTurn(1.2, 3.2, "b"), SpeakerTurn(4.0, 4.5, "c")]
     out = assign_speakers(t, turns)
     assert [w.speaker for w in out.words()] == ["S1", "S1", "S2"]
     assert [(x.start, x.end, x.speaker) for x in out.turns] == [

@@ -139,6 +139,8 @@ def in_mount_namespace(script: str, tmp_path):
                           env=cli_env(), cwd=ROOT, timeout=600)
 
 
+# a real full disk needs a subprocess in a mount namespace; the simulated one below is in-process
+@pytest.mark.slow
 @pytest.mark.skipif(not can_mount(), reason="needs a mount namespace (root); the simulated "
                                               "write failures below run everywhere")
 def test_a_full_disk_fails_cleanly(tmp_path):
@@ -224,6 +226,8 @@ def test_a_bad_config_names_the_key_in_one_line(tmp_path, text, message):
     assert len(lines) == 1 and message in lines[0]
 
 
+# two runs of the real model in subprocesses; test_keyfile checks the wrong passphrase in-process
+@pytest.mark.slow
 def test_a_wrong_passphrase_stops_before_any_work(tmp_path):
     out = tmp_path / "ut"
     assert run_cli("run", SAMPLES / "norwegian-short-3s.mp3", "-o", out, "--format", "json").returncode == 0

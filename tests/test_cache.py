@@ -15,7 +15,7 @@ from kodeklar.commands import common
 
 
 def test_a_stage_version_follows_its_own_files_only(tmp_path):
-    for f in ("transcribe/guards.py", "transcribe/assign.py", "transcribe/diarize/turns.py",
+    for f in ("transcribe/guards.py", "transcribe/assign.py", "transcribe/diarise/turns.py",
               "kodeklar/exporters/txt.py"):
         (tmp_path / f).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / f).write_text("x = 1\n")
@@ -28,7 +28,7 @@ def test_a_stage_version_follows_its_own_files_only(tmp_path):
     (tmp_path / "transcribe/guards.py").write_text("x = 2\n")
     after = all_versions()
     assert [s for s in before if before[s] != after[s]] == ["transcribe"]
-    (tmp_path / "transcribe/diarize/turns.py").write_text("x = 2\n")
+    (tmp_path / "transcribe/diarise/turns.py").write_text("x = 2\n")
     assert [s for s in after if after[s] != all_versions()[s]] == ["diarise"]
     after = all_versions()
     (tmp_path / "kodeklar/exporters/txt.py").write_text("x = 2\n")

@@ -138,7 +138,7 @@ def test_command_line_options_are_generated_from_the_fields():
     from kodeklar.commands import run, transcribe
     from kodeklar.exporters import FORMATS
     from kodeklar.app.redact_audio import MODES
-    from transcribe.diarize import BACKENDS
+    from transcribe.diarise import BACKENDS
     from transcribe.engines import ENGINES
 
     fields = config.command_line_fields()
@@ -184,7 +184,7 @@ def test_command_line_values_become_field_values():
     assert c.transcribe.glossary == ["Kalnes", "Sarpsborg"] and c.transcribe.beam_size == 3
     assert c.run.roles == {"S1": "Intervjuer", "S2": "Informant"}
     assert c.run.diarise is False and c.run.keep_names is True and c.run.anonymise is True
-    assert c.output.formats == ["txt", "docx", "json"]  # json: the study project is made from it
+    assert c.output.formats == ["txt", "docx"]
     assert c.diarise.backend == "pyannote" and c.diarise.speakers == 2
     assert c.diarise.pipeline == "/p/config.yaml"
 
@@ -236,7 +236,7 @@ def test_speaker_options_imply_diarisation_in_transcribe():
 def test_the_commands_options_load_no_stage():
     # the registries' names are read when asked, not when `kodeklar --help` lists the commands
     code = ("import sys, kodeklar.commands.run, kodeklar.commands.transcribe;"
-            "print(sorted({'numpy', 'transcribe.diarize'} & set(sys.modules)))")
+            "print(sorted({'numpy', 'transcribe.diarise'} & set(sys.modules)))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          cwd=ROOT, check=True).stdout
     assert out.strip() == "[]"

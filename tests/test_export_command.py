@@ -16,7 +16,7 @@ RAW = ANON.with_name("intervju-01.raw.json")
 def test_export_writes_each_format_and_links_a_pseudonymous_copy(tmp_path):
     original = tmp_path / "Kari Nordmann.M4A"  # the input's name may identify the informant
     original.write_bytes(b"audio")
-    result = CliRunner().invoke(command, [str(ANON), "-f", "txt,eaf,qdpx", "-o",
+    result = CliRunner().invoke(command, [str(ANON), "--format", "txt,eaf,qdpx", "-o",
                                           str(tmp_path / "ut"), "--media", str(original)])
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in (tmp_path / "ut").iterdir()) == [
@@ -38,7 +38,7 @@ def _qde(path: Path) -> str:
 
 def test_missing_media_is_a_user_error(tmp_path):
     from kodeklar.core.errors import UserError
-    result = CliRunner().invoke(command, [str(ANON), "-f", "eaf", "-o", str(tmp_path),
+    result = CliRunner().invoke(command, [str(ANON), "--format", "eaf", "-o", str(tmp_path),
                                           "--media", str(tmp_path / "{name}.m4a")])
     assert isinstance(result.exception, UserError)
     assert "intervju-01.m4a" in str(result.exception)
@@ -46,14 +46,14 @@ def test_missing_media_is_a_user_error(tmp_path):
 
 def test_project_file_needs_the_qdpx_format(tmp_path):
     from kodeklar.core.errors import UserError
-    result = CliRunner().invoke(command, [str(ANON), "-f", "txt", "-o", str(tmp_path),
-                                          "--project-file", "studie.qdpx"])
+    result = CliRunner().invoke(command, [str(ANON), "--format", "txt", "-o", str(tmp_path),
+                                          "--qdpx-project", "studie.qdpx"])
     assert isinstance(result.exception, UserError)
 
 
 def test_unknown_format_fails_before_writing(tmp_path):
     from kodeklar.core.errors import UserError
-    result = CliRunner().invoke(command, [str(ANON), "-f", "txt,pdf", "-o", str(tmp_path / "ut")])
+    result = CliRunner().invoke(command, [str(ANON), "--format", "txt,pdf", "-o", str(tmp_path / "ut")])
     assert isinstance(result.exception, UserError)
     assert not (tmp_path / "ut").exists()
 
@@ -62,7 +62,7 @@ def test_raw_transcript_exports_with_a_warning(tmp_path):
     src = tmp_path / "rå.json"
     shutil.copy(RAW, src)
     before = src.read_bytes()
-    result = CliRunner().invoke(command, [str(src), "-f", "txt", "-o", str(tmp_path)])
+    result = CliRunner().invoke(command, [str(src), "--format", "txt", "-o", str(tmp_path)])
     assert result.exit_code == 0
     assert "not anonymised" in result.output
     assert src.read_bytes() == before  # inputs are never modified
@@ -96,6 +96,6 @@ def test_formats_and_qdpx_options_come_from_the_config(tmp_path):
         text = "".join(z.read(n).decode() for n in z.namelist() if n.endswith(".txt"))
     assert "#00:00:" in text
     # the command line wins over the config
-    result = CliRunner().invoke(command, [str(ANON), "-f", "txt", "-o", str(tmp_path / "ut2"),
+    result = CliRunner().invoke(command, [str(ANON), "--format", "txt", "-o", str(tmp_path / "ut2"),
                                           "--config", str(config)])
     assert sorted(p.name for p in (tmp_path / "ut2").iterdir()) == ["intervju-01.txt"]

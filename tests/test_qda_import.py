@@ -104,24 +104,24 @@ def export(args, out: Path):
     return result
 
 
-@pytest.mark.parametrize("flags", [[], ["--text-timestamps"], ["--embed-media"]])
+@pytest.mark.parametrize("flags", [[], ["--qdpx-timestamps"], ["--qdpx-embed-media"]])
 def test_qdpx_sources_resolve_and_every_turn_is_coded(tmp_path, audio, flags):
     out = tmp_path / "ut"
-    export([ANON, "-f", "qdpx", "--media", audio, *flags], out)
+    export([ANON, "--format", "qdpx", "--media", audio, *flags], out)
     turns = check_project(out / "intervju-01.qdpx", out, tmp_path,
-                          timestamps="--text-timestamps" in flags)
+                          timestamps="--qdpx-timestamps" in flags)
     expected = [(t.speaker, t.text) for t in exporters.turns(load(ANON))]
     assert turns == {"intervju-01.flac": expected}
     with zipfile.ZipFile(out / "intervju-01.qdpx") as z:
         everything = b"".join(z.read(n) for n in z.namelist())
     assert b"Kari" not in everything
-    if "--embed-media" in flags:
+    if "--qdpx-embed-media" in flags:
         assert audio.read_bytes() in everything
 
 
 def test_qdpx_without_audio_is_a_coded_text_source(tmp_path):
     out = tmp_path / "ut"
-    export([ANON, "-f", "qdpx"], out)
+    export([ANON, "--format", "qdpx"], out)
     turns = check_project(out / "intervju-01.qdpx", out, tmp_path)
     assert list(turns) == ["intervju-01.txt"] and len(turns["intervju-01.txt"]) == 6
 
@@ -143,8 +143,8 @@ def test_one_project_for_a_study(tmp_path):
     for name in ("intervju-01", "intervju-02"):
         (tmp_path / f"{name} rå.flac").write_bytes(name.encode())
     out = tmp_path / "ut"
-    export([ANON, second, "-f", "qdpx", "--media", tmp_path / "{name} rå.flac",
-            "--project-file", "studie.qdpx"], out)
+    export([ANON, second, "--format", "qdpx", "--media", tmp_path / "{name} rå.flac",
+            "--qdpx-project", "studie.qdpx"], out)
     assert not (out / "intervju-01.qdpx").exists()
     turns = check_project(out / "studie.qdpx", out, tmp_path)
     assert set(turns) == {"intervju-01.flac", "intervju-02.flac"}
@@ -166,7 +166,7 @@ def test_one_project_for_a_study(tmp_path):
 def test_study_project_is_the_same_as_rendering_it(tmp_path, audio):
     """The command adds nothing the exporter does not: one code path for both."""
     out = tmp_path / "ut"
-    export([ANON, "-f", "qdpx", "--media", audio, "--project-file", "a.qdpx"], out)
+    export([ANON, "--format", "qdpx", "--media", audio, "--qdpx-project", "a.qdpx"], out)
     media = out / "media" / "intervju-01.flac"
     write = qdpx.project("a", [(load(ANON), media)])
     with open(tmp_path / "b.qdpx", "wb") as f:
@@ -179,7 +179,7 @@ def test_eaf_media_url_resolves(tmp_path, audio):
     from urllib.parse import unquote, urlparse
 
     out = tmp_path / "ut"
-    export([ANON, "-f", "eaf", "--media", audio], out)
+    export([ANON, "--format", "eaf", "--media", audio], out)
     eaf = pympi.Elan.Eaf(str(out / "intervju-01.eaf"))
     (descriptor,) = eaf.media_descriptors
     absolute = Path(unquote(urlparse(descriptor["MEDIA_URL"]).path))
@@ -216,10 +216,13 @@ def test_run_level_study_project(tmp_path):
     assert set(turns) == {"intervju-01.redacted.wav", "intervju-02.txt"}
 
 
-def test_run_options_reach_the_config():
+def test_run_options_reach_the_config(tmp_path):
+    from kodeklar.app import prepare
     from kodeklar.commands import common
 
     c = common.build_config(None, {"formats": "qdpx", "qdpx_project": "studie.qdpx",
                                    "qdpx_timestamps": True})
     assert c.output.qdpx_project == "studie.qdpx" and c.output.qdpx_timestamps
-    assert c.output.formats == ["qdpx", "json"]  # the project is made from the JSON
+    settings = prepare.prepare(c, tmp_path / "out", None, None, stages=("export",))
+    # a run's study project is made from each recording's JSON transcript
+    assert settings.config.output.formats == ["qdpx", "json"]

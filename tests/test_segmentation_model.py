@@ -7,7 +7,7 @@ import zipfile
 import numpy as np
 import pytest
 
-from transcribe.diarize import export_segmentation, segmentation
+from transcribe.diarise import export_segmentation, segmentation
 
 WHEEL_SHA256 = "cb6d4fcd3fb6c42305cb8b222a33a0b78f6b657e9db3b714345fe43dc0a69c1f"
 

@@ -59,7 +59,7 @@ def test_openai_whisper_run_leaves_nothing_outside_the_output_folder(tmp_path):
     assert not found, "created outside OUT: " + ", ".join(found)
 
 
-@pytest.mark.parametrize("entry", ["kodeklar", "transcribe", "anonymise", "transcribe.diarize"])
+@pytest.mark.parametrize("entry", ["kodeklar", "transcribe", "anonymise", "transcribe.diarise"])
 def test_every_entry_point_switches_telemetry_off_before_any_library(entry):
     """The library API too: importing any of our packages sets the switches, and they are
     set before onnxruntime, huggingface_hub or pyannote could have read them."""
@@ -84,7 +84,7 @@ def test_onnxruntime_creates_no_telemetry_store_when_imported_through_kodeklar(t
     env = fresh_user(tmp_path)
     # without the switch, importing onnxruntime alone creates the store
     code = ("import transcribe, onnxruntime\n"
-            "onnxruntime.InferenceSession('transcribe/diarize/speaker_encoder.onnx',"
+            "onnxruntime.InferenceSession('transcribe/diarise/speaker_encoder.onnx',"
             " providers=['CPUExecutionProvider'])\n")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             env=env, cwd=ROOT, timeout=120)

@@ -63,7 +63,7 @@ def _split(segment: Segment) -> list[Segment]:
 def assign_speakers(transcript: Transcript, turns, roles: dict[str, str] | None = None, *,
                     diariser: dict | None = None) -> Transcript:
     """A copy of `transcript` with a speaker on every word and segment. `turns` come from
-    `transcribe.diarize`; `roles` maps ids to labels ({"S1": "Intervjuer"}); `diariser`
+    `transcribe.diarise`; `roles` maps ids to labels ({"S1": "Intervjuer"}); `diariser`
     (backend and options) goes into provenance.stages["diarise"]. Without turns (no
     speech found) words and segments keep no speaker."""
     out = copy.deepcopy(transcript)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from kodeklar.core.transcript import Segment, Span
-from transcribe.diarize.turns import runs
+from transcribe.diarise.turns import runs
 
 SAMPLE_RATE = 16000
 FRAME = 0.02                 # seconds per mask frame

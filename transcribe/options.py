@@ -3,7 +3,7 @@
 Each whole dataclass goes into the Transcript's provenance and into the cache key, so a
 changed option means a new transcript.
 
-Diarisation's options live here rather than in `transcribe.diarize`, whose import loads
+Diarisation's options live here rather than in `transcribe.diarise`, whose import loads
 numpy: `kodeklar --help` builds the options from this module."""
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ def _engines() -> list[str]:
 
 
 def _backends() -> list[str]:
-    from transcribe.diarize import BACKENDS
+    from transcribe.diarise import BACKENDS
 
     return list(BACKENDS)
 
@@ -91,7 +91,7 @@ class TranscribeOptions:
 
 
 @dataclass
-class DiarizeOptions:
+class DiariseOptions:
     """Every diarisation setting; the whole dataclass goes into the cache key."""
     backend: str = opt("embedded", "Diariser: embedded (offline, no token) or pyannote "
                        "(a pipeline on disk: set the pipeline).", cli="--diariser",

@@ -314,12 +314,13 @@ def main(argv: list[str] | None = None) -> None:
         with nlp.use_params(optimizer.averages):
             scores = evaluate(nlp, dev)
             mean_f = sum(v["f"] for v in scores.values()) / len(scores)
-            if mean_f > best:
+            saved = mean_f > best
+            if saved:
                 best = mean_f
                 save(nlp, args.out)
         entry = {"epoch": epoch, "loss": round(losses.get("ner", 0.0), 1),
                  "train_seconds": round(train_s), "words_per_s": int(n_words / train_s),
-                 "mean_f": round(mean_f, 4), "best": mean_f >= best,
+                 "mean_f": round(mean_f, 4), "best": saved,
                  **{k: round(v["f"], 4) for k, v in scores.items()}, "scores": scores}
         log["epochs"].append(entry)
         log["minutes"] = round((time.monotonic() - started) / 60, 1)

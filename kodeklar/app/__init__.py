@@ -4,7 +4,7 @@ their arguments, call one of these and render the events (`events.py`) it emits.
     prepare.prepare(config, out, key, decisions, stages, passphrase=callable) -> Settings
     batch.run(inputs, settings, on_event)                 `kodeklar run`, `kodeklar transcribe`
     batch.reanonymise(raw_paths, settings, on_event)      `kodeklar anonymise`
-    export.export(transcripts, out, export.request(config, …), on_event)   `kodeklar export`
+    export.export(transcripts, out, config.output, media, on_event)   `kodeklar export`
     text.redact_text_file(path, options)                  `kodeklar anonymise --text`
 
 `pipeline.py` holds the stage table that `run` and `reanonymise` share, `versions.py` the

@@ -173,16 +173,16 @@ def _diarise(job: Job) -> Transcript:
 
 
 def speakers(transcript: Transcript, path: Path, decoded, c) -> Transcript:
-    from transcribe import assign, audio, diarize
+    from transcribe import assign, audio, diarise
 
     if c.run.channels_as_speakers:
         channels, _ = audio.decode(path, mono=False)
         if channels.shape[0] < 2:
             raise UserError(f"{path}: --channels-as-speakers needs a recording with one "
                             f"channel per speaker, this one has 1 channel")
-        turns, used = diarize.diarize_channels(channels), {"backend": "channels"}
+        turns, used = diarise.diarise_channels(channels), {"backend": "channels"}
     else:
-        turns, used = diarize.diarize(decoded(), c.diarise), c.diarise.as_params()
+        turns, used = diarise.diarise(decoded(), c.diarise), c.diarise.as_params()
     return assign.assign_speakers(transcript, turns, c.run.roles, diariser=used)
 
 

@@ -29,6 +29,9 @@ def prepare(config, out: Path, key_path: Path | None, decisions_path: Path | Non
     from transcribe import models
 
     prepare_output(out)
+    if config.output.qdpx_project and "json" not in config.output.formats:
+        # the study project is made from each recording's JSON transcript
+        config.output.formats.append("json")
     model = models.resolve(config.transcribe.model) if "transcribe" in stages else None
     settings = pipeline.Settings(config=config, out=out, stages=tuple(stages), model=model,
                                  no_cache=frozenset(no_cache))

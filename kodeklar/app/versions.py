@@ -13,8 +13,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 # stage -> (paths that make its result, paths under them that belong to another stage)
 SOURCES = {
-    "transcribe": (("transcribe",), ("transcribe/diarize", "transcribe/assign.py")),
-    "diarise": (("transcribe/diarize", "transcribe/assign.py"), ()),
+    "transcribe": (("transcribe",), ("transcribe/diarise", "transcribe/assign.py")),
+    "diarise": (("transcribe/diarise", "transcribe/assign.py"), ()),
     "anonymise": (("anonymise",), ("anonymise/ner/train.py",)),
     "export": (("kodeklar/exporters", "kodeklar/report.py", "kodeklar/app/redact_audio.py"), ()),
 }

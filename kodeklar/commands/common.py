@@ -70,7 +70,7 @@ def _click_option(f, help: str | None):
 def options_from(*sections: str, exclude: tuple[str, ...] = (), only: tuple[str, ...] = (),
                  help: dict | None = None):
     """A decorator adding a click option for every command-line field of the config
-    `sections` (but those in `exclude`; only those in `only`, if given), in field order;
+    `sections` (those in `only` if given, but not those in `exclude`), in field order;
     `help` replaces a field's help for this command."""
     from kodeklar.config import command_line_fields
 
@@ -117,9 +117,6 @@ def build_config(config_path: Path | None, kw: dict):
     from kodeklar.config import load_config, merge
 
     config = merge(load_config(config_path), given_options(kw), "command line")
-    if config.output.qdpx_project and "json" not in config.output.formats:
-        # the study project is made from each recording's JSON transcript
-        config.output.formats.append("json")
     check_formats(config.output.formats)
     from kodeklar.exporters.lang import check
 

@@ -8,6 +8,7 @@ cuts the silence first and the times are mapped back, exactly as faster-whisper 
 """
 from __future__ import annotations
 
+import pickle
 from pathlib import Path
 
 from kodeklar.core.errors import UserError
@@ -54,9 +55,11 @@ class OpenAIWhisperEngine:
         checkpoint = model_dir if given else openai_checkpoint(model_dir, cache_dir() / "openai-whisper")
         try:
             self.model = whisper.load_model(str(checkpoint), device=self.device)
-        except (RuntimeError, KeyError, OSError, EOFError) as e:
+        except (RuntimeError, KeyError, OSError, EOFError, pickle.UnpicklingError) as e:
+            # the first line of the library's message, if it has one, names what is wrong
+            detail = (str(e).splitlines() or [""])[0][:200]
             raise UserError(f"cannot load the openai-whisper checkpoint {checkpoint}: "
-                            f"{type(e).__name__}: {str(e).splitlines()[0][:200]}") from None
+                            f"{type(e).__name__}{': ' + detail if detail else ''}") from None
         # word timestamps follow these cross-attention heads, which load_model sets only for
         # the models it downloads by name; an official checkpoint keeps its name (base.pt)
         heads = whisper._ALIGNMENT_HEADS.get(model_dir.stem) if given \

@@ -1,17 +1,9 @@
-"""A speaker turn, and the one way frame labels become turns."""
+"""The one way frame labels become speaker turns (kodeklar.core.transcript.SpeakerTurn)."""
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 import numpy as np
 
-
-@dataclass
-class Turn:
-    start: float
-    end: float
-    speaker: str
-
+from kodeklar.core.transcript import SpeakerTurn
 
 def runs(mask: np.ndarray) -> list[tuple[int, int]]:
     """(start, stop) index pairs of the True runs in a boolean array."""
@@ -19,10 +11,10 @@ def runs(mask: np.ndarray) -> list[tuple[int, int]]:
     return list(zip(np.flatnonzero(edges == 1).tolist(), np.flatnonzero(edges == -1).tolist()))
 
 
-def turns_from_labels(labels: np.ndarray, frame_seconds: float) -> list[Turn]:
+def turns_from_labels(labels: np.ndarray, frame_seconds: float) -> list[SpeakerTurn]:
     """Frame labels (-1 = nobody) -> turns in time order, speakers named by cluster index;
     the caller's caller (assign_speakers) renames them by first appearance."""
-    turns = [Turn(round(a * frame_seconds, 3), round(b * frame_seconds, 3), f"spk{k}")
+    turns = [SpeakerTurn(round(a * frame_seconds, 3), round(b * frame_seconds, 3), f"spk{k}")
              for k in np.unique(labels[labels >= 0]).tolist() for a, b in runs(labels == k)]
     return sorted(turns, key=lambda t: (t.start, t.speaker))
 

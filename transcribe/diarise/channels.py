@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .turns import Turn, bridge_and_prune, runs
+from .turns import SpeakerTurn, bridge_and_prune, runs
 
 FRAME = 0.02             # seconds per energy frame
 ABOVE_FLOOR_DB = 12.0    # speech stands this far above the channel's quiet level
@@ -20,7 +20,7 @@ def _levels_db(channels: np.ndarray, hop: int) -> np.ndarray:
     return 10 * np.log10(np.mean(frames ** 2, axis=2) + 1e-12)
 
 
-def diarize_channels(channels: np.ndarray, sample_rate: int = 16000) -> list[Turn]:
+def diarise_channels(channels: np.ndarray, sample_rate: int = 16000) -> list[SpeakerTurn]:
     """Turns from a (n_channels, n_samples) array; speaker `chN` is channel N (from 1).
     Overlapping speech on two microphones gives overlapping turns."""
     channels = np.asarray(channels)
@@ -37,6 +37,6 @@ def diarize_channels(channels: np.ndarray, sample_rate: int = 16000) -> list[Tur
     turns = []
     for c, active in enumerate(loud & near_top):
         active = bridge_and_prune(active, int(round(MIN_GAP / seconds)), int(round(MIN_TURN / seconds)))
-        turns += [Turn(round(a * seconds, 3), round(b * seconds, 3), f"ch{c + 1}")
+        turns += [SpeakerTurn(round(a * seconds, 3), round(b * seconds, 3), f"ch{c + 1}")
                   for a, b in runs(active)]
     return sorted(turns, key=lambda t: (t.start, t.speaker))

@@ -1,6 +1,6 @@
-"""Speaker diarisation: who speaks when, as a list of `Turn`s.
+"""Speaker diarisation: who speaks when, as a list of `SpeakerTurn`s.
 
-Backends are registered by name; each is one module with `diarize(audio, options)` taking
+Backends are registered by name; each is one module with `diarise(audio, options)` taking
 16 kHz mono float32. `embedded` (default) needs nothing beyond the installed packages;
 `pyannote` runs a pyannote.audio pipeline the user has on disk."""
 from __future__ import annotations
@@ -8,20 +8,20 @@ from __future__ import annotations
 import importlib
 
 from kodeklar.core.errors import UserError
-from transcribe.options import DiarizeOptions
+from transcribe.options import DiariseOptions
 
-from .turns import Turn
+from kodeklar.core.transcript import SpeakerTurn
 
-__all__ = ["BACKENDS", "DiarizeOptions", "Turn", "diarize", "diarize_channels"]
+__all__ = ["BACKENDS", "DiariseOptions", "diarise", "diarise_channels"]
 
 BACKENDS = {
-    "embedded": "transcribe.diarize.embedded",
-    "pyannote": "transcribe.diarize.pyannote_backend",
+    "embedded": "transcribe.diarise.embedded",
+    "pyannote": "transcribe.diarise.pyannote_backend",
 }
 SAMPLE_RATE = 16000
 
 
-def _check(options: DiarizeOptions) -> None:
+def _check(options: DiariseOptions) -> None:
     if options.backend not in BACKENDS:
         raise UserError(f"unknown diariser '{options.backend}' "
                         f"(choose from: {', '.join(BACKENDS)})")
@@ -47,17 +47,17 @@ def _mono16k(audio, sample_rate: int):
     return audio
 
 
-def diarize(audio, options: DiarizeOptions | None = None,
-            sample_rate: int = SAMPLE_RATE) -> list[Turn]:
+def diarise(audio, options: DiariseOptions | None = None,
+            sample_rate: int = SAMPLE_RATE) -> list[SpeakerTurn]:
     """Speaker turns of a mono recording, in time order; turns may overlap."""
-    options = options or DiarizeOptions()
+    options = options or DiariseOptions()
     _check(options)
     backend = importlib.import_module(BACKENDS[options.backend])
-    return backend.diarize(_mono16k(audio, sample_rate), options)
+    return backend.diarise(_mono16k(audio, sample_rate), options)
 
 
-def diarize_channels(channels, sample_rate: int = SAMPLE_RATE) -> list[Turn]:
+def diarise_channels(channels, sample_rate: int = SAMPLE_RATE) -> list[SpeakerTurn]:
     """Turns of a recording with one microphone per person: see `channels.py`."""
-    from .channels import diarize_channels as by_channel
+    from .channels import diarise_channels as by_channel
 
     return by_channel(channels, sample_rate)

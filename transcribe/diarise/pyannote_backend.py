@@ -9,7 +9,7 @@ import numpy as np
 
 from kodeklar.core.errors import UserError
 
-from .turns import Turn
+from .turns import SpeakerTurn
 
 
 def _load(pipeline: str | None):
@@ -31,7 +31,7 @@ def _load(pipeline: str | None):
         raise UserError(f"cannot load pyannote pipeline {config} ({type(e).__name__})") from None
 
 
-def diarize(audio: np.ndarray, options) -> list[Turn]:
+def diarise(audio: np.ndarray, options) -> list[SpeakerTurn]:
     pipeline = _load(options.pipeline)
     import torch  # present whenever pyannote.audio is
     hints = ({"num_speakers": options.speakers} if options.speakers else
@@ -39,5 +39,5 @@ def diarize(audio: np.ndarray, options) -> list[Turn]:
     result = pipeline({"waveform": torch.from_numpy(audio)[None], "sample_rate": 16000}, **hints)
     # pyannote.audio 4 wraps the annotation in an output object; 3.x returns it directly
     annotation = getattr(result, "speaker_diarization", result)
-    return [Turn(round(seg.start, 3), round(seg.end, 3), str(label))
+    return [SpeakerTurn(round(seg.start, 3), round(seg.end, 3), str(label))
             for seg, _, label in annotation.itertracks(yield_label=True)]

@@ -11,8 +11,9 @@ import numpy as np
 import pytest
 
 from kodeklar.core.errors import UserError
-from transcribe.diarize import DiarizeOptions, Turn, diarize, diarize_channels
-from transcribe.diarize import features
+from kodeklar.core.transcript import SpeakerTurn
+from transcribe.diarise import DiariseOptions, diarise, diarise_channels
+from transcribe.diarise import features
 
 DATA = Path(os.environ.get("KODEKLAR_DIARIZATION_DATA",
                            Path(__file__).resolve().parents[2] / "shared" / "data" / "diarization"))
@@ -32,7 +33,7 @@ def cut(name: str, start: float, end: float) -> np.ndarray:
     return load(name)[int(start * RATE):int(end * RATE)]
 
 
-def speakers(turns: list[Turn]) -> int:
+def speakers(turns: list[SpeakerTurn]) -> int:
     return len({t.speaker for t in turns})
 
 
@@ -44,7 +45,7 @@ def test_mel_matches_resemblyzer():
     np.testing.assert_allclose(features.mel_spectrogram(audio), theirs, rtol=1e-4, atol=1e-6)
 
 
-def der(name: str, turns: list[Turn], collar: float = 0.25) -> float:
+def der(name: str, turns: list[SpeakerTurn], collar: float = 0.25) -> float:
     os.environ["PYANNOTE_METRICS_ENABLED"] = "0"
     from pyannote.core import Annotation, Segment, Timeline
     from pyannote.database.util import load_rttm
@@ -64,7 +65,7 @@ def test_der_on_held_out_clips_without_a_count(name):
     """Held-out clips (never tuned on), no count given. At the default window grid these
     two-person clips score 0.43, 0.47 and 0.38 (0.15-0.39 at other offsets, bench/RESULTS.md):
     the count is often one. The bound guards against worse, not for good."""
-    turns = diarize(load(name), DiarizeOptions())
+    turns = diarise(load(name), DiariseOptions())
     assert der(name, turns) < 0.5
     assert all(t.end > t.start for t in turns)
 
@@ -72,7 +73,7 @@ def test_der_on_held_out_clips_without_a_count(name):
 @needs_data
 def test_der_on_sample_wav_with_the_count():
     """Measured 0.016-0.024 over window offsets."""
-    assert der("sample", diarize(load("sample"), DiarizeOptions(speakers=2))) < 0.05
+    assert der("sample", diarise(load("sample"), DiariseOptions(speakers=2))) < 0.05
 
 
 @needs_data
@@ -85,9 +86,9 @@ def test_telephone_copy_scores_within_a_tenth_of_wideband():
     wide = load("sample")
     narrow = sosfiltfilt(butter(8, [300, 3400], btype="band", fs=RATE, output="sos"), wide)
     phone = resample_poly(narrow, 1, 2).astype(np.float32)
-    options = DiarizeOptions(speakers=2)
-    wideband = der("sample", diarize(wide, options))
-    telephone = der("sample", diarize(phone, options, sample_rate=8000))
+    options = DiariseOptions(speakers=2)
+    wideband = der("sample", diarise(wide, options))
+    telephone = der("sample", diarise(phone, options, sample_rate=8000))
     assert telephone <= wideband + 0.10
 
 
@@ -99,7 +100,7 @@ def test_overlapping_voices_give_overlapping_turns():
     mix = np.zeros(14 * RATE, dtype=np.float32)
     mix[:len(a)] += a                       # a: 0-6.1 s
     mix[2 * RATE:2 * RATE + len(b)] += b    # b: 2-10 s, over a for 2-6.1 s
-    turns = diarize(mix, DiarizeOptions(speakers=2))
+    turns = diarise(mix, DiariseOptions(speakers=2))
     both = [t for t in turns if t.start < 5.5 and t.end > 2.5]
     assert len({t.speaker for t in both}) == 2
     by = {k: [(t.start, t.end) for t in turns if t.speaker == k] for k in {t.speaker for t in turns}}
@@ -121,10 +122,10 @@ def test_speaker_count_one_and_four():
     person91 = cut("sample", 21.8, 27.9)
     meo069 = cut("trn03", 1.18, 30.0)  # 29 s of one man
     fee083, mee075 = cut("trn09", 6.0, 12.9), cut("trn04", 16.8, 21.2)
-    assert speakers(diarize(person91, DiarizeOptions())) == 1
-    assert speakers(diarize(meo069, DiarizeOptions())) == 1
+    assert speakers(diarise(person91, DiariseOptions())) == 1
+    assert speakers(diarise(meo069, DiariseOptions())) == 1
     four = rotation([person91, meo069[:8 * RATE], fee083, mee075], 4)
-    assert speakers(diarize(four, DiarizeOptions())) == 4
+    assert speakers(diarise(four, DiariseOptions())) == 4
 
 
 @needs_data
@@ -132,14 +133,14 @@ def test_speaker_count_one_and_four():
                    "trn clips two alternating voices come out as one (bench/RESULTS.md)")
 def test_speaker_count_two():
     person91, fee083 = cut("sample", 21.8, 27.9), cut("trn09", 6.0, 12.9)
-    assert speakers(diarize(rotation([person91, fee083], 3), DiarizeOptions())) == 2
+    assert speakers(diarise(rotation([person91, fee083], 3), DiariseOptions())) == 2
 
 
 @needs_data
 def test_count_hints_are_obeyed():
     audio = load("sample")
-    assert speakers(diarize(audio, DiarizeOptions(speakers=3))) == 3
-    assert speakers(diarize(audio, DiarizeOptions(max_speakers=1))) == 1
+    assert speakers(diarise(audio, DiariseOptions(speakers=3))) == 3
+    assert speakers(diarise(audio, DiariseOptions(max_speakers=1))) == 1
 
 
 @needs_data
@@ -147,35 +148,35 @@ def test_other_sample_rates_are_resampled():
     from scipy.signal import resample_poly
 
     audio = resample_poly(cut("sample", 21.8, 27.9), 3, 1).astype(np.float32)
-    turns = diarize(audio, DiarizeOptions(), sample_rate=48000)
+    turns = diarise(audio, DiariseOptions(), sample_rate=48000)
     assert speakers(turns) == 1 and 5.8 < turns[-1].end <= 6.1
 
 
 def test_silence_and_empty_audio_give_no_turns():
-    assert diarize(np.zeros(5 * RATE, dtype=np.float32), DiarizeOptions()) == []
-    assert diarize(np.zeros(0, dtype=np.float32), DiarizeOptions()) == []
+    assert diarise(np.zeros(5 * RATE, dtype=np.float32), DiariseOptions()) == []
+    assert diarise(np.zeros(0, dtype=np.float32), DiariseOptions()) == []
 
 
 def test_bad_options_are_user_errors():
     audio = np.zeros(RATE, dtype=np.float32)
-    for options in (DiarizeOptions(backend="nope"), DiarizeOptions(speakers=0),
-                    DiarizeOptions(min_speakers=3, max_speakers=2), DiarizeOptions(step=0)):
+    for options in (DiariseOptions(backend="nope"), DiariseOptions(speakers=0),
+                    DiariseOptions(min_speakers=3, max_speakers=2), DiariseOptions(step=0)):
         with pytest.raises(UserError):
-            diarize(audio, options)
+            diarise(audio, options)
 
 
 def test_pyannote_backend_without_pipeline_or_library(tmp_path):
     audio = np.zeros(RATE, dtype=np.float32)
     with pytest.raises(UserError, match="needs a local pipeline"):
-        diarize(audio, DiarizeOptions(backend="pyannote"))
+        diarise(audio, DiariseOptions(backend="pyannote"))
     with pytest.raises(UserError, match="not found"):
-        diarize(audio, DiarizeOptions(backend="pyannote", pipeline=str(tmp_path / "missing")))
+        diarise(audio, DiariseOptions(backend="pyannote", pipeline=str(tmp_path / "missing")))
     (tmp_path / "config.yaml").write_text("pipeline: {}\n")
     try:
         import pyannote.audio  # noqa: F401
     except ImportError:
         with pytest.raises(UserError, match=r"kodeklar\[pyannote\]"):
-            diarize(audio, DiarizeOptions(backend="pyannote", pipeline=str(tmp_path)))
+            diarise(audio, DiariseOptions(backend="pyannote", pipeline=str(tmp_path)))
     assert os.environ["HF_HUB_OFFLINE"] == "1"
 
 
@@ -188,18 +189,18 @@ def test_channels_mode_on_generated_stereo():
     near, leak = voice(180) * left_talks, voice(240) * right_talks
     noise = rng.standard_normal((2, len(t))) * 0.002
     stereo = np.stack([near + 0.1 * leak, leak + 0.1 * near]) + noise  # each mic hears both
-    turns = diarize_channels(stereo.astype(np.float32))
+    turns = diarise_channels(stereo.astype(np.float32))
     got = [(t.speaker, t.start, t.end) for t in turns]
     expected = [("ch1", 0.5, 3.0), ("ch2", 3.5, 6.3), ("ch1", 6.0, 7.5)]
     assert len(got) == len(expected)
     for (spk, start, end), (want_spk, want_start, want_end) in zip(got, expected):
         assert spk == want_spk
         assert abs(start - want_start) <= 0.04 and abs(end - want_end) <= 0.04
-    assert diarize_channels(np.zeros((2, RATE), dtype=np.float32)) == []
+    assert diarise_channels(np.zeros((2, RATE), dtype=np.float32)) == []
 
 
 def test_clustering_samples_long_recordings_and_folds_outliers():
-    from transcribe.diarize.cluster import MAX_POINTS, centroids
+    from transcribe.diarise.cluster import MAX_POINTS, centroids
 
     rng = np.random.default_rng(0)
     voices = rng.standard_normal((3, 256))
@@ -208,7 +209,7 @@ def test_clustering_samples_long_recordings_and_folds_outliers():
     who[::400] = 2
     x = voices[who] + rng.standard_normal((len(who), 256)) * 0.5
     x /= np.linalg.norm(x, axis=1, keepdims=True)
-    defaults = DiarizeOptions()
+    defaults = DiariseOptions()
     tuned = {"threshold": defaults.cluster_threshold, "min_share": defaults.min_speaker_share}
     means = centroids(x, None, 1, 8, **tuned)
     assert len(means) == 2
@@ -223,14 +224,14 @@ def test_clustering_memory_on_three_hours_of_embeddings():
     window): clustering them must not build their 43,000 x 43,000 distance matrix (7 GB)."""
     import tracemalloc
 
-    from transcribe.diarize.cluster import centroids
+    from transcribe.diarise.cluster import centroids
 
     rng = np.random.default_rng(0)
     voices = rng.standard_normal((4, 256))
     who = rng.integers(0, 4, 3 * 3600 * 2 * 2)
     x = (voices[who] + rng.standard_normal((len(who), 256)) * 0.5).astype(np.float32)
     x /= np.linalg.norm(x, axis=1, keepdims=True)
-    defaults = DiarizeOptions()
+    defaults = DiariseOptions()
     tracemalloc.start()
     means = centroids(x, None, 1, 8, defaults.cluster_threshold, defaults.min_speaker_share)
     peak = tracemalloc.get_traced_memory()[1]

@@ -1,7 +1,7 @@
 """Export pyannote's speaker-segmentation model (PyanNet) to ONNX, once, for the default
 diariser: at run time it runs on onnxruntime, so torch stays out of the default path.
 
-    python -m transcribe.diarize.export_segmentation [path/to/whisperx-3.8.6-py3-none-any.whl]
+    python -m transcribe.diarise.export_segmentation [path/to/whisperx-3.8.6-py3-none-any.whl]
 
 The checkpoint is `whisperx/assets/pytorch_model.bin` inside the whisperx 3.8.6 wheel
 (`scripts/install-dev.sh` downloads it to `.cache/whisperx/`). Needs torch (dev only),

@@ -1,6 +1,6 @@
 """DER of a diariser on sample.wav and the ami_debug clips, with pyannote.metrics.
 
-    /work/venv/bin/python bench/bench_diarize.py [--data DIR] [--backend embedded]
+    /work/venv/bin/python bench/bench_diarise.py [--data DIR] [--backend embedded]
         [--oracle-count] [--telephone] [--set KEY=VALUE ...] [--offsets MS[,MS...]]
 
 Prints a markdown table: per clip the reference and found speaker counts, DER with a
@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import numpy as np  # noqa: E402
 
 from transcribe.audio import decode  # noqa: E402
-from transcribe.diarize import DiarizeOptions, diarize, embedded  # noqa: E402
+from transcribe.diarise import DiariseOptions, diarise, embedded  # noqa: E402
 
 _WINDOW_STARTS = embedded.window_starts
 
@@ -67,11 +67,11 @@ def evaluate(data: Path, options: dict, oracle_count: bool, phone: bool = False)
         reference = load_rttm(rttm)[name]
         uem = (load_uem(uem_file)[name] if uem_file
                else Timeline([Segment(0, len(audio) / rate)]))
-        clip_options = DiarizeOptions(**options,
+        clip_options = DiariseOptions(**options,
                                       speakers=len(reference.labels()) if oracle_count else None)
-        diarize(audio[:rate], clip_options, rate)  # warm-up: model loading is not per-clip work
+        diarise(audio[:rate], clip_options, rate)  # warm-up: model loading is not per-clip work
         t0 = time.perf_counter()
-        turns = diarize(audio, clip_options, rate)
+        turns = diarise(audio, clip_options, rate)
         total_time += time.perf_counter() - t0
         total_audio += len(audio) / rate
         hypothesis = Annotation(uri=name)
@@ -95,14 +95,14 @@ def main() -> None:
     ap.add_argument("--telephone", action="store_true",
                     help="score each clip's 8 kHz, 300-3400 Hz telephone copy")
     ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
-                    help="a DiarizeOptions field, e.g. cluster_threshold=0.4")
+                    help="a DiariseOptions field, e.g. cluster_threshold=0.4")
     ap.add_argument("--offsets", default="0", metavar="MS[,MS...]",
                     help="shift the segmentation windows by each of these milliseconds "
                          "in turn and report each result and their mean")
     args = ap.parse_args()
-    fields = DiarizeOptions.__dataclass_fields__
+    fields = DiariseOptions.__dataclass_fields__
     options = {"backend": args.backend,
-               **{k: type(getattr(DiarizeOptions(), k))(v)
+               **{k: type(getattr(DiariseOptions(), k))(v)
                   for k, v in (s.split("=", 1) for s in args.set) if k in fields}}
 
     summary = []
@@ -178,7 +178,7 @@ def one_speaker_at_a_time(reference, step: float = 0.01):
 
 def _shift_windows(ms: int) -> None:
     """Every segmentation window starts `ms` later (the first one still at 0)."""
-    from transcribe.diarize import segmentation
+    from transcribe.diarise import segmentation
 
     shift = int(round(ms / 1000 * segmentation.SAMPLE_RATE / segmentation.FRAME))
 

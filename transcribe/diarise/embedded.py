@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import cluster, encoder, features, segmentation
-from .turns import Turn, bridge_and_prune, runs
+from .turns import SpeakerTurn, bridge_and_prune, runs
 
 MEL = features.HOP / features.SAMPLE_RATE  # seconds per mel frame
 SEG = segmentation.FRAME / segmentation.SAMPLE_RATE  # seconds per segmentation frame
@@ -19,7 +19,7 @@ def window_starts(n_samples: int, step: int) -> np.ndarray:
     return segmentation.window_starts(n_samples, step)
 
 
-def diarize(audio: np.ndarray, options) -> list[Turn]:
+def diarise(audio: np.ndarray, options) -> list[SpeakerTurn]:
     if len(audio) == 0:
         return []
     starts = window_starts(len(audio), max(1, int(round(options.seg_step / SEG))))
@@ -103,7 +103,7 @@ def _assign(voices, owners, means, n_windows) -> np.ndarray:
     return speaker_of
 
 
-def _reconstruct(starts, probs, active, speaker_of, n_speakers, duration, options) -> list[Turn]:
+def _reconstruct(starts, probs, active, speaker_of, n_speakers, duration, options) -> list[SpeakerTurn]:
     """Per global frame, as many speakers as the windows say are talking on average, taken
     in order of their averaged activity; then turns per speaker."""
     fpw = probs.shape[1]
@@ -128,6 +128,6 @@ def _reconstruct(starts, probs, active, speaker_of, n_speakers, duration, option
     turns = []
     for k in range(n_speakers):
         mask = bridge_and_prune(on[:, k], min_gap, min_turn)
-        turns += [Turn(round(float(times[a]), 3), round(float(times[b]), 3), f"spk{k}")
+        turns += [SpeakerTurn(round(float(times[a]), 3), round(float(times[b]), 3), f"spk{k}")
                   for a, b in runs(mask)]
     return sorted(turns, key=lambda t: (t.start, t.speaker))

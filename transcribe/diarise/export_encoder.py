@@ -1,7 +1,7 @@
 """Export resemblyzer's pretrained GE2E speaker encoder to ONNX, once, for the embedded
 diariser: at run time the encoder runs on onnxruntime, so torch stays out of the default path.
 
-    /work/venv/bin/python -m transcribe.diarize.export_encoder
+    /work/venv/bin/python -m transcribe.diarise.export_encoder
 
 Needs torch and resemblyzer (dev only). Writes `speaker_encoder.onnx` beside this file and
 prints its sha256 and the largest difference between the ONNX and the torch embeddings on
