@@ -21,6 +21,7 @@ COMMANDS = {
     "export": "export",
     "models": "models",
     "key": "key",
+    "slurm": "slurm",
 }
 
 

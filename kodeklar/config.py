@@ -91,6 +91,25 @@ class OutputOptions:
 
 
 @dataclass
+class SlurmOptions:
+    """`kodeklar slurm`: what each job asks Slurm for. It shapes no output, so it is left
+    out of the cache keys and the reports (Config.as_dict)."""
+    partition: str = opt("", "Slurm partition of both jobs, e.g. the GPU partition (with "
+                         "--gpus-per-task 1 --device cuda); \"\" = the cluster's default.",
+                         cli="--partition")
+    account: str = opt("", "Slurm account (project) of both jobs, e.g. p123 on TSD.", cli="--account")
+    time: str = opt("", "Time limit of each job, e.g. 4:00:00; \"\" = the partition's default.",
+                    cli="--time")
+    mem: str = opt("", "Memory of each job, e.g. 16G; \"\" = the partition's default.", cli="--mem")
+    cpus_per_task: int = opt(4, "CPUs of each job.", cli="--cpus-per-task", limits=(1, None))
+    gpus_per_task: int = opt(0, "GPUs of each array task; the finishing job gets none.",
+                             cli="--gpus-per-task", limits=(0, None))
+    array_limit: int = opt(0, "At most this many array tasks at once; 0 = no limit.",
+                           cli="--array-limit", limits=(0, None))
+    sbatch: list[str] = opt([], "Extra #SBATCH lines of both jobs, e.g. [\"--qos=normal\"].")
+
+
+@dataclass
 class RecordingOptions:
     """Settings for one recording of a batch, a `[recordings."NAME"]` table where NAME is
     the input file's name without its extension: an interview and a focus group differ in
@@ -114,7 +133,12 @@ def _sections() -> dict[str, type]:
     from transcribe.options import DiariseOptions, TranscribeOptions
 
     return {"run": RunOptions, "transcribe": TranscribeOptions, "diarise": DiariseOptions,
-            "anonymise": AnonymiseOptions, "output": OutputOptions, "recordings": Recordings}
+            "anonymise": AnonymiseOptions, "output": OutputOptions, "recordings": Recordings,
+            "slurm": SlurmOptions}
+
+
+# sections that shape no output: left out of the cache keys and the reports' settings
+NOT_IN_RESULTS = ("slurm",)
 
 
 @dataclass
@@ -128,7 +152,9 @@ class Config:
             raise AttributeError(name) from None
 
     def as_dict(self) -> dict[str, dict]:
-        return {name: dataclasses.asdict(opts) for name, opts in self.sections.items()}
+        """The settings that shape the outputs (for cache keys and reports)."""
+        return {name: dataclasses.asdict(opts) for name, opts in self.sections.items()
+                if name not in NOT_IN_RESULTS}
 
     def shareable_dict(self) -> dict[str, dict]:
         """The settings as a shareable report may show them: the study's known names and

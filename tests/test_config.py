@@ -135,14 +135,16 @@ def _options(command) -> dict:
 
 
 def test_command_line_options_are_generated_from_the_fields():
-    from kodeklar.commands import run, transcribe
+    from kodeklar.commands import run, slurm, transcribe
     from kodeklar.exporters import FORMATS
     from kodeklar.app.redact_audio import MODES
     from transcribe.diarise import BACKENDS
     from transcribe.engines import ENGINES
 
     fields = config.command_line_fields()
-    options = _options(run.command)
+    # kodeklar slurm takes run's options and the [slurm] section's, which run has not
+    options = _options(run.command) | _options(slurm.command)
+    assert "partition" not in _options(run.command)
     for name, (section, f) in fields.items():
         assert options[name].opts == f.metadata["cli"].split("/")[:1], name
         assert options[name].help.startswith(f.metadata["help"]), name

@@ -126,4 +126,4 @@ def test_ctrl_c_leaves_the_manifest_true(long_dialogue, tmp_path):
     _, err = proc.communicate(timeout=120)
     assert proc.returncode != 0
     assert _entry(out)["status"] == "interrupted"
-    assert "Traceback" not in err and "kodeklar: aborted" in err
+    assert "Traceback" not in err and "kodeklar: interrupted" in err

@@ -49,21 +49,39 @@ def private_tempdir(out: Path):
 
 
 @contextlib.contextmanager
-def _locked(out: Path):
+def _locked(out: Path, whole_folder: bool = True):
     prepare_output(out)
-    with manifest.OutputLock(out):
-        remove_partial_files(out)
+    with manifest.OutputLock(out) if whole_folder else contextlib.nullcontext():
+        # an array task's half-written files are not garbage while it runs
+        if whole_folder and not manifest.busy_recordings(out):
+            remove_partial_files(out)
         with private_tempdir(out):
             yield manifest.Manifest(out)
 
 
+@contextlib.contextmanager
+def _recording_locked(out: Path, name: str, on_event: events.OnEvent):
+    """One process per recording: a Slurm array task may be at it; then this one waits,
+    and finds its work cached."""
+    lock = manifest.recording_lock(out, name)
+    if not lock.acquire(wait=False):
+        on_event(events.RecordingWarning(name, f"{name}: another job is working on it; waiting"))
+        lock.acquire(wait=True)
+    try:
+        yield
+    finally:
+        lock.release()
+
+
 def run(inputs: list[str], settings: pipeline.Settings,
-        on_event: events.OnEvent = events.ignore) -> int:
+        on_event: events.OnEvent = events.ignore, whole_folder: bool = True) -> int:
     """Process every recording found in `inputs`. Returns the exit status: 0 if all
-    succeeded, 1 if any failed."""
+    succeeded, 1 if any failed. `whole_folder=False` is for one task of a Slurm array,
+    which shares OUT with the other tasks: it takes no folder lock and leaves the
+    temporary files alone (it has its recording's lock only)."""
     from transcribe import audio
 
-    with _locked(settings.out) as man:
+    with _locked(settings.out, whole_folder) as man:
         files = audio.find_media(inputs)
         if not files:
             raise UserError("no recordings found in the given paths")
@@ -76,10 +94,11 @@ def run(inputs: list[str], settings: pipeline.Settings,
         results = []
         for f, name, duration, todo in zip(files, names, durations, works):
             on_event(events.RecordingStarted(name, work=todo, audio=duration))
-            entry = man.recording(name)
-            results.append(_one(f, name, settings, entry, on_event, man.save,
-                                lambda: pipeline.process(f, name, settings, entry, on_event, man.save)))
-            man.save()
+            with _recording_locked(settings.out, name, on_event):
+                entry = man.recording(name)
+                results.append(_one(f, name, settings, entry, on_event, man.save,
+                                    lambda: pipeline.process(f, name, settings, entry, on_event, man.save)))
+                man.save()
         return _close(settings, results, on_event)
 
 
@@ -111,10 +130,11 @@ def reanonymise(raw_paths: list[Path], settings: pipeline.Settings,
             audio = inputs.get(name)
             audio = audio if audio is not None and audio.is_file() else None
             on_event(events.RecordingStarted(name, work=work, audio=raw.source.duration))
-            entry = man.recording(name)
-            results.append(_one(path, name, settings, entry, on_event, man.save,
-                                lambda: pipeline.redo(raw, name, settings, entry, audio, on_event)))
-            man.save()
+            with _recording_locked(settings.out, name, on_event):
+                entry = man.recording(name)
+                results.append(_one(path, name, settings, entry, on_event, man.save,
+                                    lambda: pipeline.redo(raw, name, settings, entry, audio, on_event)))
+                man.save()
         return _close(settings, results, on_event)
 
 

@@ -63,6 +63,9 @@ class Settings:
     decisions_sha256: str = ""
     stages: tuple[str, ...] = STAGES
     no_cache: frozenset[str] = frozenset()   # stages to redo although their result is cached
+    # the finishing job of a Slurm array: transcripts come from the array tasks' cache only;
+    # a recording without one fails instead of being transcribed here
+    cached_only: bool = False
 
 
 @dataclass
@@ -120,6 +123,9 @@ def _cached(job: Job, stage: str, key: str, make: Callable[[], Transcript]) -> t
             return tr.load(path), True
         except UserError:
             pass  # a damaged cache entry is recomputed, never trusted
+    if job.settings.cached_only:
+        raise UserError(f"{job.path}: its transcript is missing: its Slurm array task failed or "
+                        f"was killed (logs in OUT/slurm/logs); run kodeklar slurm again to finish it")
     result = make()
     write_atomic(path, result.to_json() + "\n", mode=manifest.PRIVATE_FILE_MODE)
     return result, False
@@ -138,12 +144,36 @@ def _step(job: Job, stage: str, make: Callable[[], Transcript], key: str = "") -
     return transcript
 
 
+def transcribe_key(settings: Settings, sha256: str, c) -> str:
+    return stage_key("transcribe", TOOL, versions.version("transcribe"), sha256,
+                     settings.model.sha256, dataclasses.asdict(c.transcribe))
+
+
+def diarise_key(transcribe_key: str, c) -> str:
+    return stage_key("diarise", versions.version("diarise"), transcribe_key,
+                     dataclasses.asdict(c.diarise), c.run.channels_as_speakers, c.run.roles)
+
+
+def transcribed(path: Path, settings: Settings) -> bool:
+    """Whether the stages that make the raw transcript (transcription, and diarisation if
+    on) are cached for the recording at `path`: what one Slurm array task leaves behind."""
+    from kodeklar.config import for_recording
+    from transcribe import models
+
+    if settings.no_cache & {"transcribe", "diarise"}:
+        return False
+    c = for_recording(settings.config, path.stem)
+    key = transcribe_key(settings, models.sha256_file(path), c)
+    if _wanted("diarise", settings, c):
+        key = diarise_key(key, c)
+    return (settings.out / "private" / "cache" / f"{key}.json").is_file()
+
+
 def _transcribe(job: Job) -> Transcript:
     from transcribe import asr, pieces
 
     s, c = job.settings, job.config
-    key = stage_key("transcribe", TOOL, versions.version("transcribe"), job.sha, s.model.sha256,
-                    dataclasses.asdict(c.transcribe))
+    key = transcribe_key(s, job.sha, c)
     checkpoint = pieces.Checkpoint(manifest.private_dir(s.out, "cache") / f"{key}.partial.json")
     if "transcribe" in s.no_cache:
         checkpoint.remove()
@@ -167,8 +197,7 @@ def _transcribe(job: Job) -> Transcript:
 
 def _diarise(job: Job) -> Transcript:
     c = job.config
-    key = stage_key("diarise", versions.version("diarise"), job.stages["transcribe"]["key"],
-                    dataclasses.asdict(c.diarise), c.run.channels_as_speakers, c.run.roles)
+    key = diarise_key(job.stages["transcribe"]["key"], c)
     return _step(job, "diarise", lambda: speakers(job.transcript, job.path, job.decoded, c), key)
 
 

@@ -12,6 +12,9 @@ from kodeklar.core.errors import UserError
 
 # confirm=True when a new key is made (the passphrase is asked twice)
 Passphrase = Callable[[bool], str]
+# where a batch job may find the passphrase (kodeklar.commands.common.passphrase); Slurm
+# jobs must never get it (kodeklar.app.slurm)
+PASSPHRASE_ENV = "KODEKLAR_KEY_PASSPHRASE"
 
 
 def prepare_output(out: Path) -> None:

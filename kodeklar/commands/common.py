@@ -7,10 +7,9 @@ from pathlib import Path
 
 import click
 
+from kodeklar.app.prepare import PASSPHRASE_ENV
 from kodeklar.core.errors import UserError
 from kodeklar.core.options import default_of
-
-PASSPHRASE_ENV = "KODEKLAR_KEY_PASSPHRASE"
 
 
 def config_option(f):
@@ -142,6 +141,23 @@ def passphrase(confirm: bool = False) -> str:
         raise UserError(f"the key file needs a passphrase: set {PASSPHRASE_ENV} or run in a terminal")
     return click.prompt("Passphrase for the key file", hide_input=True,
                         confirmation_prompt=confirm, err=True)
+
+
+def read_passphrase_file(path: Path) -> str:
+    """The passphrase on the first line of a file that only its owner may read."""
+    try:
+        mode = path.stat().st_mode
+        if mode & 0o077:
+            raise UserError(f"passphrase file {path} can be read by others (mode {mode & 0o777:o}); "
+                            f"chmod 600 {path}")
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as e:
+        raise UserError(f"cannot read passphrase file {path} ({e.strerror})") from None
+    except UnicodeDecodeError:
+        raise UserError(f"passphrase file {path}: not UTF-8 text") from None
+    if not lines or not lines[0]:
+        raise UserError(f"passphrase file {path}: the first line is empty")
+    return lines[0]
 
 
 def no_cache_option(f):
