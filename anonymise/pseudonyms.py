@@ -163,6 +163,15 @@ class Pseudonyms:
             entity.names.sort(key=lambda n: -len(n))
         return entity
 
+    def decided(self, category: str, text: str) -> Entity:
+        """The entity `text` names in `category`, created when missing: a human's category
+        for a name outranks the one it was first linked to (`link` then finds this one)."""
+        entity = self.find(category, text)
+        if entity is None:
+            entity = Entity(category, [normalise(category, text)])
+            self.entities.append(entity)
+        return entity
+
     def number(self, entity: Entity) -> Entity:
         """Give `entity` its number (and surrogate) on first use."""
         if entity.number is None:

@@ -170,19 +170,33 @@ def _decided_category(kind: str, candidate: Span | None) -> str:
 
 
 def _apply_decisions(seg: Segment, decisions: list, cuts: list[Cut], candidates: list,
-                     options: AnonymiseOptions, pseudonyms: Pseudonyms, kept: list[dict]):
+                     options: AnonymiseOptions, pseudonyms: Pseudonyms, kept: list[dict],
+                     decided: list[dict]):
+    """A human's decisions (anonymise.decisions) on this segment's cuts and candidates:
+    keep undoes a cut or drops a candidate; redact confirms a cut (or changes its category),
+    or cuts a candidate or a stretch a human marked."""
     for d in decisions:
         if d.segment != seg.id or d.char_end > len(seg.text):
             continue
+        decided.append(d.record())
         where = (d.char_start, d.char_end)
         matching = [c[3] for c in candidates if (c[0], c[1]) == where]
         candidates[:] = [c for c in candidates if (c[0], c[1]) != where]
+        existing = [i for i, c in enumerate(cuts) if (c.start, c.end) == where]
         if d.decision == "keep":
             cuts[:] = [c for c in cuts if (c.start, c.end) != where]
             kept.append({"segment": seg.id, "char_start": d.char_start, "char_end": d.char_end,
                          "kind": d.kind})
+            continue
+        if d.category in NAME_CATEGORIES:
+            pseudonyms.decided(d.category, seg.text[d.char_start:d.char_end])
+        if existing and d.category and d.category != cuts[existing[0]].category:
+            span = Span(d.char_start, d.char_end, d.category, 1.0, "review", "a human decided")
+            cuts[existing[0]] = make_cut(span, seg.text, options, pseudonyms, decided_by="human")
+        elif existing:
+            cuts[existing[0]].decided_by = "human"
         elif not any(c.start < d.char_end and d.char_start < c.end for c in cuts):
-            category = _decided_category(d.kind, matching[0] if matching else None)
+            category = d.category or _decided_category(d.kind, matching[0] if matching else None)
             span = Span(d.char_start, d.char_end, category, 1.0, "review", "a human decided")
             cuts.append(make_cut(span, seg.text, options, pseudonyms, decided_by="human"))
     cuts.sort(key=lambda c: c.start)
@@ -210,13 +224,14 @@ def anonymise_transcript(transcript: Transcript, options: AnonymiseOptions,
                 pseudonyms.link("PERSON", original)
 
     kept: list[dict] = []
+    decided: list[dict] = []
     review: list[ReviewItem] = []
     redactions: list[Redaction] = []
     for seg in result.segments:
         spans = _with_propagation(detected[seg.id],
                                   _propagation_spans(seg.text, pattern, names), options.threshold)
         cuts, candidates = _decide(seg, spans, options, pseudonyms)
-        _apply_decisions(seg, mine, cuts, candidates, options, pseudonyms, kept)
+        _apply_decisions(seg, mine, cuts, candidates, options, pseudonyms, kept, decided)
         for a, b, kind, s in sorted(candidates, key=lambda c: c[0]):
             review.append(ReviewItem(f"C{len(review) + 1}", seg.id, a, b, *_times(seg, a, b),
                                      kind, s.category if s else "", s.detector if s else "",
@@ -235,6 +250,7 @@ def anonymise_transcript(transcript: Transcript, options: AnonymiseOptions,
         "ner_model_sha256": model_ner.model_sha256() if model_ner.NerRecognizer.name in used
         else None,
         "human_kept": kept,
+        "decisions": decided,
         "created": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
     }
     return result

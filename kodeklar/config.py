@@ -40,6 +40,12 @@ def _formats() -> list[str]:
     return list(FORMATS)
 
 
+def _languages() -> list[str]:
+    from kodeklar.exporters.lang import LANGUAGES
+
+    return list(LANGUAGES)
+
+
 def _audio_modes() -> list[str]:
     from kodeklar.app.redact_audio import MODES
 
@@ -80,6 +86,8 @@ class OutputOptions:
                             metavar="NAME.qdpx")
     key_file: str = opt("", "The encrypted key (default OUT/private/key.kodeklar); better "
                         "kept on separate storage.")
+    lang: str = opt("nb", "Language of the reports and the review pages: nb (bokmål) or en.",
+                    cli="--lang", choices=_languages)
 
 
 @dataclass

@@ -18,32 +18,21 @@ from pathlib import Path
 from typing import Any
 
 from kodeklar.exporters import untranscribed_marker
+from kodeklar.exporters.lang import category, kind, words
 from kodeklar.core.timefmt import clock
 from kodeklar.core.files import write_atomic
 from kodeklar.core.transcript import Redaction, ReviewItem, Segment, Transcript
 
-REVIEW_COLUMNS = ["recording", "segment", "char_start", "char_end", "kind", "time", "speaker",
-                  "text", "decision"]
+# the review sheet: the columns anonymise.decisions reads, and what a human needs to decide
+REVIEW_COLUMNS = ["recording", "item", "segment", "char_start", "char_end", "kind", "time",
+                  "speaker", "text", "category", "decision", "reviewer", "date"]
 REDACTION_FIELDS = ["id", "segment", "start", "end", "time", "speaker", "category",
                     "replacement", "detector", "score", "decided_by"]
 REVIEW_FIELDS = ["id", "segment", "start", "end", "time", "speaker", "kind", "text",
                  "category", "detector", "score"]
 
-BATCH_FIELDS = ["recording", "status", "error", "duration", "redactions", "by_category",
-                "human_redacted", "human_kept", "review", "untranscribed"]
-
-VOICE_NOTE = ("Stemmen i lydopptaket er fortsatt en personopplysning: en person kan kjennes "
-              "igjen på stemmen, også i lydfilen der navn og steder er erstattet med pipetone "
-              "eller stillhet. Lydfiler skal lagres og deles som personopplysninger.")
-CHECKLIST = [
-    "Direkte identifikatorer (navn, fødselsnummer, telefon, adresse, e-post) er fjernet.",
-    "Indirekte identifikatorer (yrke, arbeidssted, alder, diagnose, sjeldne hendelser) er "
-    "vurdert, og alle punkter under «Til manuell kontroll» er gått gjennom.",
-    "Koblingsnøkkelen er lagret atskilt fra transkripsjonene, kryptert, og bare prosjektet "
-    "har tilgang.",
-    "Lydopptakene lagres og slettes slik samtykket og godkjenningen (REK/Sikt) sier.",
-]
-SIGN_OFF_FIELDS = ["Gjennomgått av (navn)", "Rolle", "Dato", "Signatur"]
+BATCH_FIELDS = ["recording", "status", "error", "warnings", "duration", "redactions",
+                "by_category", "human_redacted", "human_kept", "review", "untranscribed"]
 
 
 def _speaker(transcript: Transcript, segments: dict[int, Segment], seg_id: int) -> str:
@@ -104,11 +93,52 @@ def summary(transcript: Transcript) -> dict[str, Any]:
             "untranscribed": len(transcript.untranscribed)}
 
 
+def _low_confidence(transcript: Transcript, threshold: float) -> list[dict[str, Any]]:
+    """Where the recogniser was unsure: times and counts, never the words (the report
+    shows no transcript text but what a human must judge)."""
+    from kodeklar.exporters import uncertain_runs
+
+    out = []
+    for seg in transcript.segments:
+        for a, b in uncertain_runs(seg, threshold):
+            words = seg.words[a:b + 1]
+            out.append({"segment": seg.id, "start": words[0].start, "end": words[-1].end,
+                        "time": clock(words[0].start, 1),
+                        "speaker": transcript.speaker_label(seg.speaker),
+                        "words": len(words), "p": round(min(w.p for w in words), 2)})
+    return out
+
+
+def _decisions(transcript: Transcript, segments: dict[int, Segment]) -> list[dict[str, Any]]:
+    """Each human decision the anonymiser applied, with the time and speaker of its segment."""
+    return [{**d, "time": clock(segments[d["segment"]].start) if d["segment"] in segments
+             else "", "speaker": _speaker(transcript, segments, d["segment"])}
+            for d in _anonymise_stage(transcript).get("decisions") or []]
+
+
+def sign_off(transcript: Transcript) -> dict[str, Any]:
+    """Whether every item has a human decision with a reviewer and a date: no review item
+    left, every redaction decided by a human, and every decision signed."""
+    decided = _anonymise_stage(transcript).get("decisions") or []
+    items = len(transcript.redactions) + len(transcript.review) + \
+        len(_anonymise_stage(transcript).get("human_kept") or [])
+    unsigned = sum(1 for d in decided if not (d.get("reviewer") and d.get("date")))
+    left = len(transcript.review) + \
+        sum(1 for r in transcript.redactions if r.decided_by != "human") + unsigned
+    who = sorted({f"{d['reviewer']}, {d['date']}" for d in decided
+                  if d.get("reviewer") and d.get("date")})
+    return {"items": items, "left": min(left, items), "complete": left == 0, "by": who}
+
+
 def build_report(transcript: Transcript, *, key_file: str | None, settings: dict,
-                 audio_spans: list[tuple[float, float]] | None = None) -> dict[str, Any]:
+                 audio_spans: list[tuple[float, float]] | None = None, lang: str = "nb",
+                 review_files: dict[str, str] | None = None) -> dict[str, Any]:
     """The report of one recording as plain data, as the JSON file holds it. The redacted
     audio's spans come from `audio_spans`, else from what the pipeline recorded in the
-    anonymise stage's provenance."""
+    anonymise stage's provenance. `review_files` names the review page, the sheet and the
+    command that applies decisions (`review_files()`)."""
+    from kodeklar.exporters import low_confidence
+
     segments = {s.id: s for s in transcript.segments}
     redactions = [{"id": r.id, "segment": r.segment, "start": r.start, "end": r.end,
                    "time": clock(r.start, 1), "speaker": _speaker(transcript, segments, r.segment),
@@ -122,9 +152,12 @@ def build_report(transcript: Transcript, *, key_file: str | None, settings: dict
              "speaker": _speaker(transcript, segments, k.get("segment")),
              "time": clock(segments[k["segment"]].start) if k.get("segment") in segments else ""}
             for k in stage.get("human_kept") or []]
+    threshold = low_confidence(transcript)
     p = transcript.provenance
+    w = words(lang)
     return {
         "report": "kodeklar.redaction-report/1",
+        "lang": lang,
         "recording": transcript.source.name,
         "generated": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "source": {"sha256": transcript.source.sha256, "duration": transcript.source.duration,
@@ -137,46 +170,70 @@ def build_report(transcript: Transcript, *, key_file: str | None, settings: dict
         "untranscribed": [{"id": f"U{i}", "start": u.start, "end": u.end, "time": clock(u.start, 1),
                            "kind": "untranscribed", "text": untranscribed_marker(u)}
                           for i, u in enumerate(transcript.untranscribed, 1)],
+        "low_confidence": {"threshold": threshold,
+                           "stretches": _low_confidence(transcript, threshold)},
+        "review_files": review_files or {},
+        "decisions": _decisions(transcript, segments),
         "audio_redactions": [{"start": s, "end": e} for s, e in audio_spans],
         "key_file": key_file,
         "provenance": {"tool": p.tool, "created": p.created, "engine": p.engine,
                        "model": p.model, "model_sha256": p.model_sha256, "params": p.params,
                        "stages": p.stages},
         "settings": settings,
-        "voice_note": VOICE_NOTE,
-        "sign_off": {"checklist": CHECKLIST, "fields": {f: "" for f in SIGN_OFF_FIELDS}},
+        "voice_note": w["voice_note"],
+        "sign_off": {**sign_off(transcript), "checklist": w["checklist"],
+                     "fields": {f: "" for f in w["sign_fields"]}},
     }
 
 
+def review_files(name: str, *, raw: str, key: str | None) -> dict[str, str]:
+    """Where the review of recording `name` happens, relative to the output folder, and the
+    command that applies the decisions there (`kodeklar anonymise` into the same folder):
+    from the sheet, and from the file the page saves. `raw`: the raw transcript, relative
+    to the output folder; `key`: the key file where it is not the default
+    (OUT/private/key.kodeklar)."""
+    sheet = f"private/review/{name}.review.csv"
+    key_option = f" --key {key}" if key else ""
+
+    def command(decisions: str) -> str:
+        return f"kodeklar anonymise {raw} -o .{key_option} --decisions {decisions}"
+    return {"page": f"private/review/{name}.review.html", "sheet": sheet,
+            "shareable_page": f"reports/{name}.review.html", "command": command(sheet),
+            # the file the page saves, wherever the browser put it
+            "page_command": command(f"{name}.decisions.csv")}
+
+
 def write_report(transcript: Transcript, out_dir: Path, basename: str, *, key_file: str | None,
-                 settings: dict, audio_spans: list[tuple[float, float]] | None = None
-                 ) -> list[Path]:
+                 settings: dict, audio_spans: list[tuple[float, float]] | None = None,
+                 lang: str = "nb", review_files: dict[str, str] | None = None) -> list[Path]:
     """Write `basename.report.html`, `.report.json` and `.report.csv` into `out_dir`."""
     data = build_report(transcript, key_file=key_file, settings=settings,
-                        audio_spans=audio_spans)
+                        audio_spans=audio_spans, lang=lang, review_files=review_files)
     out_dir = Path(out_dir)
-    fields = ["row"] + list(dict.fromkeys(REDACTION_FIELDS + REVIEW_FIELDS))
+    fields = ["row"] + list(dict.fromkeys(REDACTION_FIELDS + REVIEW_FIELDS + ["words", "p"]))
     rows = ([{"row": "redaction", **r} for r in data["redactions"]]
             + [{"row": "review", **c} for c in data["review"]]
-            + [{"row": "untranscribed", **u} for u in data["untranscribed"]])
+            + [{"row": "untranscribed", **u} for u in data["untranscribed"]]
+            + [{"row": "low_confidence", **u} for u in data["low_confidence"]["stretches"]])
     return [write_atomic(out_dir / f"{basename}.report.html", _report_html(data)),
             write_atomic(out_dir / f"{basename}.report.json", _json(data)),
             write_atomic(out_dir / f"{basename}.report.csv", _csv(fields, rows))]
 
 
-def write_batch_report(reports: list[dict], out_dir: Path) -> list[Path]:
+def write_batch_report(reports: list[dict], out_dir: Path, lang: str = "nb") -> list[Path]:
     """The batch summary, `batch-report.html/.json/.csv`: one row per recording, from
-    `summary()` dicts, which may also carry `name`, `status` and `error` (a failed
-    recording has no counts)."""
+    `summary()` dicts, which may also carry `name`, `status`, `error` (a failed recording
+    has no counts) and `warnings` (a list: cut off, untranscribed stretches, …)."""
     rows = []
     for r in reports:
         failed = bool(r.get("error")) or r.get("status") == "failed"
         rows.append({"recording": r.get("name") or r.get("recording", ""),
                      "status": r.get("status") or ("failed" if failed else "done"),
                      "error": r.get("error", ""),
+                     "warnings": " | ".join(r.get("warnings") or []),
                      "duration": clock(r["duration"]) if "duration" in r else "",
                      "redactions": r.get("redactions", ""),
-                     "by_category": "; ".join(f"{k}: {v}"
+                     "by_category": "; ".join(f"{category(k, lang)}: {v}"
                                               for k, v in r.get("by_category", {}).items()),
                      "human_redacted": r.get("human_redacted", ""),
                      "human_kept": r.get("human_kept", ""),
@@ -186,6 +243,7 @@ def write_batch_report(reports: list[dict], out_dir: Path) -> list[Path]:
     for r in reports:
         totals.update(r.get("by_category", {}))
     data = {"report": "kodeklar.batch-report/1",
+            "lang": lang,
             "generated": datetime.now(timezone.utc).isoformat(timespec="seconds"),
             "recordings": len(reports),
             "failed": sum(1 for r in reports if r.get("error") or r.get("status") == "failed"),
@@ -199,16 +257,68 @@ def write_batch_report(reports: list[dict], out_dir: Path) -> list[Path]:
             write_atomic(out_dir / "batch-report.csv", _csv(BATCH_FIELDS, rows))]
 
 
-def write_review_sheet(transcript: Transcript, out_path: Path, recording: str) -> Path:
-    """A CSV of the residual-risk candidates with an empty `decision` column, for a human
-    to fill with `redact` or `keep`; `anonymise.decisions.load` reads it back."""
-    rows = [{**c, "recording": recording, "decision": ""} for c in _review_rows(transcript)]
+def items(anonymised: Transcript, raw: Transcript | None) -> list[dict[str, Any]]:
+    """Everything a human decides on, in time order, each with the decision already made
+    (`decision`, `reviewer`, `date`; empty where none): every redaction (kind `redaction`,
+    with its original text and where that lies in the raw segment), every stretch a human
+    kept (item K1…, decision `keep`), both only with `raw`; and every review item. Offsets
+    index the raw segment text, as anonymise.decisions wants them. With the decisions made
+    shown again, a file saved after a second look holds them all."""
+    segments = {s.id: s for s in anonymised.segments}
+    stage = _anonymise_stage(anonymised)
+    signed = {(d["segment"], d["char_start"], d["char_end"]): d
+              for d in stage.get("decisions") or []}
+
+    def decided(segment: int, a: int, b: int, decision: str) -> dict[str, str]:
+        d = signed.get((segment, a, b), {}) if decision else {}
+        return {"decision": decision, "reviewer": d.get("reviewer", ""),
+                "date": d.get("date", "")}
+
+    out = [{**c, "item": c["id"], **decided(0, 0, 0, "")} for c in _review_rows(anonymised)]
+    if raw is not None:
+        raw_segs = {s.id: s for s in raw.segments}
+        found = found_originals(anonymised, raw)
+        for r in anonymised.redactions:
+            text, _, where = found[r.id]
+            if where is None:
+                continue  # no offsets to decide on: the originals report says so
+            a, b = where
+            out.append({"item": r.id, "segment": r.segment, "char_start": a, "char_end": b,
+                        "start": r.start, "end": r.end, "kind": "redaction",
+                        "time": clock(r.start, 1),
+                        "speaker": _speaker(anonymised, segments, r.segment),
+                        "text": text, "category": r.category,
+                        "replacement": r.replacement, "detector": r.detector,
+                        "score": r.score, "decided_by": r.decided_by,
+                        **decided(r.segment, a, b, "redact" if r.decided_by == "human" else "")})
+        for n, k in enumerate(stage.get("human_kept") or [], 1):
+            seg = raw_segs.get(k.get("segment"))
+            a, b = k.get("char_start", 0), k.get("char_end", 0)
+            if seg is None or not 0 <= a < b <= len(seg.text):
+                continue
+            out.append({"item": f"K{n}", "segment": seg.id, "char_start": a, "char_end": b,
+                        "start": seg.start, "end": seg.end, "kind": k.get("kind", ""),
+                        "time": clock(seg.start, 1), "speaker": _speaker(raw, raw_segs, seg.id),
+                        "text": seg.text[a:b], "category": "",
+                        **decided(seg.id, a, b, "keep")})
+    return sorted(out, key=lambda i: (i["start"], i["segment"], i["char_start"]))
+
+
+def write_review_sheet(transcript: Transcript, out_path: Path, recording: str,
+                       raw: Transcript | None = None) -> Path:
+    """The review sheet: every item of `items()`, with the `decision` column empty or as
+    decided before, for a human to fill with `redact` or `keep` (and optionally a category,
+    their name and the date); `anonymise.decisions.load` reads it back. With `raw`, redactions are rows too,
+    with their original text: the sheet belongs under OUT/private/."""
+    rows = [{**i, "recording": recording} for i in items(transcript, raw)]
     return write_atomic(out_path, _csv(REVIEW_COLUMNS, rows))
 
 
-def originals(anonymised: Transcript, raw: Transcript) -> dict[str, tuple[str, str]]:
-    """For every redaction of `anonymised`, its original text in `raw` and how it was
-    found: `text` or `time` (or `not found`).
+def found_originals(anonymised: Transcript, raw: Transcript
+                    ) -> dict[str, tuple[str, str, tuple[int, int] | None]]:
+    """For every redaction of `anonymised`: its original text in `raw`, how that was found
+    (`text`, `time` or `not found`), and where it lies in the raw segment text, [start, end)
+    (None where the words found by time cannot be placed in the text).
 
     The two transcripts share segment ids, and the text around the replacements is the
     raw text unchanged; so a segment's anonymised text, cut at its replacements, is a
@@ -221,24 +331,35 @@ def originals(anonymised: Transcript, raw: Transcript) -> dict[str, tuple[str, s
     by_segment: dict[int, list[Redaction]] = {}
     for r in anonymised.redactions:
         by_segment.setdefault(r.segment, []).append(r)
-    found: dict[str, tuple[str, str]] = {}
+    found: dict[str, tuple[str, str, tuple[int, int] | None]] = {}
     for seg_id, reds in by_segment.items():
         raw_seg = raw_segs.get(seg_id)
         if raw_seg is None:
-            found.update({r.id: ("", "not found") for r in reds})
+            found.update({r.id: ("", "not found", None) for r in reds})
             continue
         by_text = _by_text(anon_segs.get(seg_id), sorted(reds, key=lambda r: r.char_start),
                            raw_seg.text)
         for r in reds:
             if r.id in by_text:
-                found[r.id] = (by_text[r.id], "text")
-            else:
-                words = _words_in(raw_seg, r.start, r.end)
-                found[r.id] = (words, "time") if words else ("", "not found")
+                a, b = by_text[r.id]
+                found[r.id] = (raw_seg.text[a:b], "text", (a, b))
+                continue
+            words = _words_in(raw_seg, r.start, r.end)
+            at = raw_seg.text.find(words) if words else -1
+            found[r.id] = ((words, "time", (at, at + len(words)) if at >= 0 else None)
+                           if words else ("", "not found", None))
     return found
 
 
-def _by_text(seg: Segment | None, reds: list[Redaction], raw_text: str) -> dict[str, str]:
+def originals(anonymised: Transcript, raw: Transcript) -> dict[str, tuple[str, str]]:
+    """For every redaction of `anonymised`, its original text in `raw` and how it was
+    found (`found_originals`)."""
+    return {rid: (text, method)
+            for rid, (text, method, _) in found_originals(anonymised, raw).items()}
+
+
+def _by_text(seg: Segment | None, reds: list[Redaction], raw_text: str
+             ) -> dict[str, tuple[int, int]]:
     if seg is None:
         return {}
     pattern, literals, cursor = [], [], 0
@@ -257,7 +378,7 @@ def _by_text(seg: Segment | None, reds: list[Redaction], raw_text: str) -> dict[
         touches_previous = i > 0 and not literals[i].strip()
         touches_next = i + 1 < len(reds) and not literals[i + 1].strip()
         if not (touches_previous or touches_next):
-            out[r.id] = match.group(i + 1)
+            out[r.id] = match.span(i + 1)
     return out
 
 
@@ -312,6 +433,7 @@ th,td{border:1px solid #ccc;padding:.3em .5em;text-align:left;vertical-align:top
 th{background:#f2f2f2}td.n{text-align:right;font-variant-numeric:tabular-nums}
 .note{background:#fff7e0;border-left:4px solid #e0a800;padding:.6em 1em}
 .warn{background:#fde8e8;border-left:4px solid #c62828;padding:.6em 1em}
+.ok{background:#e6f4ea;border-left:4px solid #1e7e34;padding:.6em 1em}
 .check li{list-style:none;margin:.4em 0}.check li:before{content:"\\2610  ";font-size:1.2em}
 .sign td{height:2.2em}.sign td:first-child{width:30%}
 pre{background:#f6f6f6;padding:.6em;overflow-x:auto;font-size:.85em}
@@ -319,111 +441,142 @@ pre{background:#f6f6f6;padding:.6em;overflow-x:auto;font-size:.85em}
 """
 
 
-def _e(value: Any) -> str:
+def esc(value: Any) -> str:
     return html.escape("" if value is None else str(value))
 
 
-def _table(headers: list[str], rows: list[list[Any]], numeric: set[int] = frozenset()) -> str:
+def _table(headers: list[str], rows: list[list[Any]], numeric: set[int] = frozenset(),
+           empty: str = "Ingen.") -> str:
     if not rows:
-        return "<p>Ingen.</p>"
-    head = "".join(f"<th>{_e(h)}</th>" for h in headers)
-    body = "".join("<tr>" + "".join(f'<td class="n">{_e(v)}</td>' if i in numeric
-                                    else f"<td>{_e(v)}</td>" for i, v in enumerate(row))
+        return f"<p>{esc(empty)}</p>"
+    head = "".join(f"<th>{esc(h)}</th>" for h in headers)
+    body = "".join("<tr>" + "".join(f'<td class="n">{esc(v)}</td>' if i in numeric
+                                    else f"<td>{esc(v)}</td>" for i, v in enumerate(row))
                    + "</tr>" for row in rows)
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
-def _page(title: str, body: str) -> str:
-    return (f'<!DOCTYPE html>\n<html lang="nb">\n<head>\n<meta charset="utf-8">\n'
+def page(title: str, body: str, lang: str, css: str = "", script: str = "") -> str:
+    """A whole self-contained HTML page: its style (and script) inline, nothing fetched."""
+    script = f"<script>{script}</script>\n" if script else ""
+    return (f'<!DOCTYPE html>\n<html lang="{esc(lang)}">\n<head>\n<meta charset="utf-8">\n'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-            f"<title>{_e(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n{body}\n"
-            f"</body>\n</html>\n")
+            f"<title>{esc(title)}</title>\n<style>{CSS}{css}</style>\n</head>\n<body>\n"
+            f"{body}\n{script}</body>\n</html>\n")
 
 
 def _report_html(d: dict) -> str:
+    lang = d["lang"]
+    w = words(lang)
     c = d["summary"]
     p = d["provenance"]
-    parts = [f"<h1>Anonymiseringsrapport: {_e(d['recording'])}</h1>",
-             f"<p>Laget {_e(d['generated'])} av {_e(p['tool'])}.</p>"]
+
+    def table(headers, rows, numeric=frozenset()):
+        return _table([w[h] for h in headers], rows, numeric, w["none"])
+
+    parts = [f"<h1>{esc(w['report'])}: {esc(d['recording'])}</h1>",
+             f"<p>{esc(w['made_by'].format(when=d['generated'], tool=p['tool']))}</p>"]
     if not d["anonymised"]:
-        parts.append('<p class="warn">Transkripsjonen er <strong>ikke</strong> anonymisert.</p>')
+        parts.append(f'<p class="warn">{w["not_anonymised"]}</p>')
     if d["source"].get("damage"):
-        parts.append('<p class="warn">Lydfilen kan være avkortet eller skadet; sjekk opptaket '
-                     f'({_e(d["source"]["damage"])}).</p>')
+        parts.append(f'<p class="warn">{esc(w["damage"].format(what=d["source"]["damage"]))}</p>')
+    so = d["sign_off"]
+    parts.append(f'<p class="{"ok" if so["complete"] else "warn"}" id="sign-off-status">'
+                 + esc(w["signed_off"].format(n=so["items"], who="; ".join(so["by"]))
+                      if so["complete"] else
+                      w["not_signed_off"].format(left=so["left"], n=so["items"])) + "</p>")
+    low = d["low_confidence"]
     parts.append(_table(["", ""], [
-        ["Opptak (pseudonym)", d["recording"]],
-        ["Varighet", clock(d["source"]["duration"])],
-        ["SHA-256 for lydfilen", d["source"]["sha256"]],
-        ["Erstatninger i teksten", c["redactions"]],
-        ["Erstattet etter manuell vurdering", c["human_redacted"]],
-        ["Beholdt etter manuell vurdering", c["human_kept"]],
-        ["Til manuell kontroll", c["review"]],
-        ["Tale uten tekst (uhørbart)", c.get("untranscribed", 0)]]))
-    parts += ["<h2>Erstatninger per kategori</h2>",
-              _table(["Kategori", "Antall"], [[k, v] for k, v in c["by_category"].items()], {1}),
-              "<h2>Erstatninger per regel (detektor)</h2>",
-              _table(["Detektor", "Antall"], [[k, v] for k, v in c["by_detector"].items()], {1}),
-              "<h2>Alle erstatninger</h2>",
-              "<p>Originalteksten står ikke i denne rapporten; den finnes bare i "
-              "koblingsnøkkelen.</p>",
-              _table(["ID", "Tid", "Taler", "Kategori", "Erstattet med", "Detektor", "Sikkerhet",
-                      "Avgjort av"],
-                     [[r["id"], r["time"], r["speaker"], r["category"], r["replacement"],
-                       r["detector"], f"{r['score']:.2f}",
-                       "menneske" if r["decided_by"] == "human" else "regel"]
-                      for r in d["redactions"]], {6}),
-              "<h2>Beholdt etter manuell vurdering</h2>",
-              "<p>Kandidater et menneske har vurdert og valgt å beholde i teksten.</p>",
-              _table(["Segment", "Tid", "Taler", "Type"],
-                     [[k["segment"], k["time"], k["speaker"], k["kind"]]
-                      for k in d["human_kept"]]),
-              "<h2>Til manuell kontroll (restrisiko)</h2>",
-              "<p>Tekst som står igjen i den anonymiserte transkripsjonen og som kan peke ut en "
-              "person. Et menneske må vurdere hvert punkt (gjennomgangsarket: "
-              "<code>redact</code> eller <code>keep</code>). Tale uten tekst (uhørbart) er ikke "
-              "vurdert for identifiserende innhold: lytt til opptaket der.</p>",
-              _table(["ID", "Tid", "Taler", "Type", "Tekst", "Kategori", "Detektor", "Sikkerhet"],
-                     [[r["id"], r["time"], r["speaker"], r["kind"], r["text"], r["category"],
-                       r["detector"], f"{r['score']:.2f}" if r["detector"] else ""]
-                      for r in d["review"]]
-                     + [[u["id"], u["time"], "", u["kind"], u["text"], "", "", ""]
-                        for u in d["untranscribed"]], {7})]
+        [w["recording"], d["recording"]],
+        [w["duration"], clock(d["source"]["duration"])],
+        [w["sha256"], d["source"]["sha256"]],
+        [w["redactions"], c["redactions"]],
+        [w["human_redacted"], c["human_redacted"]],
+        [w["human_kept"], c["human_kept"]],
+        [w["to_review"], c["review"]],
+        [w["untranscribed"], c.get("untranscribed", 0)],
+        [w["low_confidence"], len(low["stretches"])]]))
+    files = d["review_files"]
+    if files:
+        parts += [f"<h2>{esc(w['how_title'])}</h2>", "<ul>",
+                  f"<li>{esc(w['how_page'].format(page=files['page']))}</li>",
+                  f"<li>{esc(w['how_sheet'].format(sheet=files['sheet']))}</li>", "</ul>",
+                  f"<p>{esc(w['how_command'])}</p>", f"<pre>{esc(files['command'])}</pre>"]
+    parts += [f"<h2>{esc(w['by_category'])}</h2>",
+              table(["category", "count"],
+                    [[category(k, lang), v] for k, v in c["by_category"].items()], {1}),
+              f"<h2>{esc(w['by_detector'])}</h2>",
+              table(["detector", "count"], [[k, v] for k, v in c["by_detector"].items()], {1}),
+              f"<h2>{esc(w['all_redactions'])}</h2>", f"<p>{esc(w['no_originals'])}</p>",
+              table(["id", "time", "speaker", "category", "replacement", "detector", "score",
+                     "decided_by"],
+                    [[r["id"], r["time"], r["speaker"], category(r["category"], lang),
+                      r["replacement"],
+                      r["detector"], f"{r['score']:.2f}",
+                      w["human"] if r["decided_by"] == "human" else w["rule"]]
+                     for r in d["redactions"]], {6}),
+              f"<h2>{esc(w['human_kept'])}</h2>", f"<p>{esc(w['kept_intro'])}</p>",
+              table(["segment", "time", "speaker", "kind"],
+                    [[k["segment"], k["time"], k["speaker"], kind(k["kind"], d["lang"])]
+                     for k in d["human_kept"]]),
+              f"<h2>{esc(w['decisions_title'])}</h2>",
+              table(["segment", "time", "speaker", "kind", "decision", "category", "reviewer",
+                     "date"],
+                    [[x["segment"], x["time"], x["speaker"], kind(x["kind"], d["lang"]),
+                      w.get(x["decision"], x["decision"]), category(x["category"], lang),
+                      x["reviewer"],
+                      x["date"]] for x in d["decisions"]]),
+              f"<h2>{esc(w['review_title'])}</h2>", f"<p>{esc(w['review_intro'])}</p>",
+              table(["id", "time", "speaker", "kind", "text", "category", "detector", "score"],
+                    [[r["id"], r["time"], r["speaker"], kind(r["kind"], d["lang"]), r["text"],
+                      category(r["category"], lang),
+                      r["detector"], f"{r['score']:.2f}" if r["detector"] else ""]
+                     for r in d["review"]]
+                    + [[u["id"], u["time"], "", kind(u["kind"], d["lang"]), u["text"], "", "", ""]
+                       for u in d["untranscribed"]], {7}),
+              f"<h2>{esc(w['low_title'])}</h2>",
+              f"<p>{esc(w['low_intro'].format(threshold=low['threshold']))}</p>",
+              table(["segment", "time", "speaker", "words", "score"],
+                    [[x["segment"], x["time"], x["speaker"], x["words"], f"{x['p']:.2f}"]
+                     for x in low["stretches"]], {3, 4})]
     if d["audio_redactions"]:
-        parts += ["<h2>Sensurert lyd</h2>",
-                  "<p>I den sensurerte lydfilen er disse tidsrommene erstattet:</p>",
-                  _table(["Fra", "Til"], [[clock(a["start"], 3), clock(a["end"], 3)]
-                                          for a in d["audio_redactions"]])]
-    parts += ["<h2>Koblingsnøkkel</h2>",
-              f"<p>{_e(d['key_file'])}</p>" if d["key_file"] else
-              "<p>Ingen koblingsnøkkel ble skrevet for dette opptaket.</p>",
-              "<h2>Lyd og stemme</h2>", f'<p class="note">{_e(VOICE_NOTE)}</p>',
-              "<h2>Versjoner, modeller og innstillinger</h2>",
-              _table(["", ""], [["Verktøy", p["tool"]], ["Talegjenkjenning", p["engine"]],
-                                ["Modell", p["model"]], ["Modellens SHA-256", p["model_sha256"]],
-                                ["Transkribert", p["created"]]]),
-              "<h3>Parametre og senere trinn</h3>",
-              f"<pre>{_e(json.dumps({'params': p['params'], 'stages': p['stages']}, ensure_ascii=False, indent=1))}</pre>",
-              "<h3>Innstillinger for kjøringen</h3>",
-              f"<pre>{_e(json.dumps(d['settings'], ensure_ascii=False, indent=1))}</pre>",
-              "<h2>Kontroll og godkjenning</h2>",
-              '<ul class="check">' + "".join(f"<li>{_e(i)}</li>" for i in CHECKLIST) + "</ul>",
-              '<table class="sign">' + "".join(f"<tr><td>{_e(f)}</td><td></td></tr>"
-                                               for f in SIGN_OFF_FIELDS) + "</table>"]
-    return _page(f"Anonymiseringsrapport: {d['recording']}", "\n".join(parts))
+        parts += [f"<h2>{esc(w['audio_title'])}</h2>", f"<p>{esc(w['audio_intro'])}</p>",
+                  table(["from", "to"], [[clock(a["start"], 3), clock(a["end"], 3)]
+                                         for a in d["audio_redactions"]])]
+    parts += [f"<h2>{esc(w['key_title'])}</h2>",
+              f"<p>{esc(d['key_file'])}</p>" if d["key_file"] else f"<p>{esc(w['no_key'])}</p>",
+              f"<h2>{esc(w['voice_title'])}</h2>", f'<p class="note">{esc(w["voice_note"])}</p>',
+              f"<h2>{esc(w['versions'])}</h2>",
+              _table(["", ""], [[w["tool"], p["tool"]], [w["engine"], p["engine"]],
+                                [w["model"], p["model"]], [w["model_sha256"], p["model_sha256"]],
+                                [w["transcribed"], p["created"]]]),
+              f"<h3>{esc(w['params'])}</h3>",
+              f"<pre>{esc(json.dumps({'params': p['params'], 'stages': p['stages']}, ensure_ascii=False, indent=1))}</pre>",
+              f"<h3>{esc(w['settings'])}</h3>",
+              f"<pre>{esc(json.dumps(d['settings'], ensure_ascii=False, indent=1))}</pre>",
+              f"<h2>{esc(w['sign_title'])}</h2>",
+              '<ul class="check">' + "".join(f"<li>{esc(i)}</li>" for i in so["checklist"])
+              + "</ul>",
+              '<table class="sign">' + "".join(f"<tr><td>{esc(f)}</td><td></td></tr>"
+                                               for f in so["fields"]) + "</table>"]
+    return page(f"{w['report']}: {d['recording']}", "\n".join(parts), d["lang"])
 
 
 def _batch_html(s: dict) -> str:
-    parts = ["<h1>Samlerapport for kjøringen</h1>",
-             f"<p>Laget {_e(s['generated'])}. {s['recordings']} opptak, {s['failed']} feilet; "
-             f"{s['redactions']} erstatninger; {s['review']} punkter til manuell kontroll.</p>",
-             "<h2>Erstatninger per kategori, alle opptak</h2>",
-             _table(["Kategori", "Antall"], [[k, v] for k, v in s["by_category"].items()], {1}),
-             "<h2>Opptak</h2>",
-             _table(["Opptak", "Status", "Varighet", "Erstatninger", "Per kategori",
-                     "Erstattet etter vurdering", "Beholdt etter vurdering", "Til kontroll",
-                     "Feil"],
-                    [[r["recording"], r["status"], r["duration"], r["redactions"],
-                      r["by_category"], r["human_redacted"], r["human_kept"], r["review"],
-                      r["error"]] for r in s["rows"]], {3, 5, 6, 7}),
-             "<h2>Lyd og stemme</h2>", f'<p class="note">{_e(VOICE_NOTE)}</p>']
-    return _page("Samlerapport", "\n".join(parts))
+    w = words(s["lang"])
+    parts = [f"<h1>{esc(w['batch_title'])}</h1>",
+             f"<p>{esc(w['batch_made'].format(when=s['generated'], n=s['recordings'], failed=s['failed'], redactions=s['redactions'], review=s['review']))}</p>",
+             f"<h2>{esc(w['batch_by_category'])}</h2>",
+             _table([w["category"], w["count"]],
+                    [[category(k, s["lang"]), v] for k, v in s["by_category"].items()],
+                    {1}, w["none"]),
+             f"<h2>{esc(w['recordings'])}</h2>",
+             _table([w[k] for k in ("recording", "status", "duration", "redactions",
+                                    "per_category", "human_redacted", "human_kept",
+                                    "to_review", "errors", "warnings")],
+                    [[r["recording"], w.get(f"status_{r['status']}", r["status"]),
+                      r["duration"], r["redactions"], r["by_category"], r["human_redacted"],
+                      r["human_kept"], r["review"], r["error"], r["warnings"]]
+                     for r in s["rows"]], {3, 5, 6, 7}, w["none"]),
+             f"<h2>{esc(w['voice_title'])}</h2>", f'<p class="note">{esc(w["voice_note"])}</p>']
+    return page(w["batch_title"], "\n".join(parts), s["lang"])

@@ -125,6 +125,52 @@ def test_review_decisions():
     assert result.segments[0].text.startswith("Eh,")   # the other recording's decision
 
 
+def test_decisions_on_redactions_and_added_stretches():
+    """A redaction undone (a false positive), one moved to another category, one confirmed,
+    and a stretch a human marked: each applied, and each recorded with who decided."""
+    raw = interview_1()
+    plain = anonymise.anonymise_transcript(raw, RULES, Pseudonyms())
+    third = raw.segments[2].text                      # "Diarra kom senere. Vi møtte Diarra i Sarpsborg."
+    first = raw.segments[0].text
+    halden = first.index("Halden")
+    sarpsborg = third.index("Sarpsborg")
+    diarra = third.index("Diarra")
+    senere = third.index("senere")
+    who = {"reviewer": "Ada", "date": "2026-12-07"}
+    ds = [Decision("intervju-01", 1, halden, halden + 6, "redaction", "keep", **who),
+          Decision("intervju-01", 3, sarpsborg, sarpsborg + 9, "redaction", "redact",
+                   "ORGANISATION", **who),
+          Decision("intervju-01", 3, diarra, diarra + 6, "redaction", "redact", "", **who),
+          Decision("intervju-01", 3, senere, senere + 6, "added", "redact", "OTHER", **who)]
+    result = anonymise.anonymise_transcript(raw, RULES, Pseudonyms(), ds)
+    assert "NAV Halden" in result.segments[0].text
+    assert len(result.redactions) == len(plain.redactions) - 1 + 1
+    by_segment = [r for r in result.redactions if r.segment == 3]
+    assert [(r.category, r.decided_by) for r in by_segment] == [
+        ("PERSON", "human"), ("OTHER", "human"), ("PERSON", "rule"), ("ORGANISATION", "human")]
+    assert "senere" not in result.segments[2].text and "Sarpsborg" not in result.segments[2].text
+    assert "[ORG-1]" in result.segments[2].text
+    assert [(d["kind"], d["decision"], d["category"], d["reviewer"]) for d in
+            result.provenance.stages["anonymise"]["decisions"]] == [
+        ("redaction", "keep", "", "Ada"), ("redaction", "redact", "ORGANISATION", "Ada"),
+        ("redaction", "redact", "", "Ada"), ("added", "redact", "OTHER", "Ada")]
+
+
+def test_decisions_csv_reads_category_reviewer_and_date(tmp_path):
+    path = tmp_path / "d.csv"
+    path.write_text("recording;item;segment;char_start;char_end;kind;category;decision;reviewer;date\n"
+                    "intervju-01;R1;1;4;8;redaction;sted;redact;Ada;2026-12-07\n"
+                    "intervju-01;;1;10;12;added;Person;redact;Ada;2026-12-07\n", encoding="utf-8")
+    got = decisions.load(path)
+    assert got[0] == Decision("intervju-01", 1, 4, 8, "redaction", "redact", "PLACE", "Ada",
+                              "2026-12-07")
+    assert got[1].category == "PERSON"
+    path.write_text("recording,segment,char_start,char_end,kind,category,decision\n"
+                    "x,1,4,8,added,PERSN,redact\n", encoding="utf-8")
+    with pytest.raises(UserError, match="unknown category 'PERSN'"):
+        decisions.load(path)
+
+
 def test_decisions_csv(tmp_path):
     path = tmp_path / "d.csv"
     path.write_text("recording,segment,char_start,char_end,kind,decision\n"

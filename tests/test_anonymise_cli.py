@@ -115,3 +115,31 @@ def test_anonymise_writes_what_run_writes(raw):
         and "batch-report" not in p.name and p.name != "sources.json" and p != key)
     text = (out / "anonymised" / "intervju-01.txt").read_text(encoding="utf-8")
     assert "Kari" not in text and "Intervjuer" in text
+    # again into the same folder: the manifest still lists what is there
+    again = run(["anonymise", str(raw / "intervju-01.json"), "-o", str(out), "--config", str(config)])
+    assert again.exit_code == 0, again.output
+    entry = json.loads((out / "manifest.json").read_text())["recordings"]["intervju-01"]
+    assert "private/raw/intervju-01.json" in entry["outputs"]
+
+
+def test_anonymise_writes_the_review_pages_in_english_linking_the_audio_left_in_out(raw):
+    """Re-anonymised without the recording, the review pages play the copy an earlier run
+    left in OUT/media; `--lang en` makes the reports and pages English."""
+    out = raw / "out"
+    (out / "media").mkdir(parents=True)
+    (out / "media" / "intervju-01.mp3").write_bytes(b"not really audio")
+    result = run(["anonymise", str(raw / "intervju-01.json"), "-o", str(out),
+                  "--config", str(raw / "project.toml"), "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    page = (out / "private" / "review" / "intervju-01.review.html").read_text(encoding="utf-8")
+    assert 'src="../../media/intervju-01.mp3"' in page and '<html lang="en">' in page
+    assert "Kari" in page  # the private page shows the originals
+    shareable = (out / "reports" / "intervju-01.review.html").read_text(encoding="utf-8")
+    assert 'src="../media/intervju-01.mp3"' in shareable and "Kari" not in shareable
+    report = (out / "reports" / "intervju-01.report.html").read_text(encoding="utf-8")
+    assert "How to review" in report and "--decisions intervju-01" not in report
+    assert ("kodeklar anonymise private/raw/intervju-01.json -o . --decisions "
+            "private/review/intervju-01.review.csv") in report
+    # the raw transcript the command names is there
+    assert (out / "private" / "raw" / "intervju-01.json").read_text(encoding="utf-8") == \
+        (raw / "intervju-01.json").read_text(encoding="utf-8")

@@ -106,6 +106,28 @@ def test_txt_and_docx_mark_turns_with_someone_talking_meanwhile(transcript, tmp_
     assert load(exporters.export(transcript, "json", tmp_path, "i")) == transcript
 
 
+def test_txt_and_docx_mark_uncertain_words_in_parentheses(transcript, tmp_path):
+    """Words under the low-confidence threshold of a flagged segment, in runs; a word just
+    at the threshold, and low words of an unflagged segment, stay plain."""
+    import docx
+
+    seg = transcript.segments[0]          # " Hei, og takk for at du stiller opp i dag."
+    seg.flags = ["low_confidence"]
+    for i, p in {0: 0.2, 2: 0.1, 3: 0.3, 4: 0.4}.items():
+        seg.words[i].p = p
+    transcript.segments[3].words[0].p = 0.1  # no flag: the transcriber did not mark it
+    transcript.provenance.params["low_confidence"] = 0.4
+    expected = "[00:00:00] Intervjuer: (Hei,) og (takk for) at du stiller opp i dag."
+    text = exporters.export(transcript, "txt", tmp_path, "i").read_text(encoding="utf-8")
+    paras = text.rstrip("\n").split("\n\n")
+    assert paras[0] == expected
+    assert "(" not in "".join(paras[1:])
+    doc = docx.Document(str(exporters.export(transcript, "docx", tmp_path, "i")))
+    assert expected in [p.text for p in doc.paragraphs]
+    # the QDA formats code the turns' text, unmarked
+    assert exporters.turns(transcript)[0].text.startswith("Hei, og takk")
+
+
 def _times(pattern, text):
     return [tuple(m) for m in re.findall(pattern, text)]
 

@@ -98,7 +98,8 @@ def test_report_takes_audio_spans_from_provenance(anon, tmp_path):
 def test_batch_report(anon, tmp_path):
     # as the batch passes them: summary() plus the name and status of each recording
     one = report.summary(anon) | {"name": "intervju-01", "status": "done"}
-    failed = {"name": "intervju-02", "status": "failed"}
+    failed = {"name": "intervju-02", "status": "failed", "error": "intervju-02: not audio",
+              "warnings": ["intervju-02: cut off"]}
     json.dumps(one)  # kept in the manifest
     paths = report.write_batch_report([one, failed], tmp_path)
     assert [p.name for p in paths] == ["batch-report.html", "batch-report.json", "batch-report.csv"]
@@ -110,6 +111,9 @@ def test_batch_report(anon, tmp_path):
     assert rows[0]["by_category"] == "PERSON: 3; STED: 2; TELEFON: 1"
     assert (rows[0]["human_redacted"], rows[0]["human_kept"], rows[0]["review"]) == ("1", "1", "3")
     assert rows[1]["status"] == "failed" and rows[1]["redactions"] == ""
+    assert rows[1]["error"] == "intervju-02: not audio"
+    assert rows[1]["warnings"] == "intervju-02: cut off"
+    assert "not audio" in paths[0].read_text(encoding="utf-8")
     assert "intervju-02" in paths[0].read_text(encoding="utf-8")
 
 
@@ -149,10 +153,11 @@ def test_review_sheet_round_trips_its_columns(anon, raw, tmp_path):
     path = report.write_review_sheet(anon, tmp_path / "intervju-01.review.csv", "intervju-01")
     with open(path, encoding="utf-8-sig", newline="") as f:
         reader = csv.DictReader(f)
-        assert reader.fieldnames == ["recording", "segment", "char_start", "char_end", "kind",
-                                     "time", "speaker", "text", "decision"]
+        assert reader.fieldnames == ["recording", "item", "segment", "char_start", "char_end",
+                                     "kind", "time", "speaker", "text", "category", "decision",
+                                     "reviewer", "date"]
         rows = list(reader)
-    assert len(rows) == len(anon.review)
+    assert len(rows) == len(anon.review)  # without the raw transcript: no redaction rows
     by_key = {(int(r["segment"]), int(r["char_start"]), int(r["char_end"]), r["kind"]): r
               for r in rows}
     for item in anon.review:
@@ -165,12 +170,85 @@ def test_review_sheet_round_trips_its_columns(anon, raw, tmp_path):
     assert [r["text"] for r in rows] == ["sykepleier", "tolv år", "Tromsø"]
 
 
+def test_review_sheet_lists_redactions_at_their_raw_offsets(anon, raw, tmp_path):
+    """With the raw transcript the sheet (private) has a row per redaction too: its original
+    text, where that lies in the raw text, and its category; all in time order."""
+    rows = _rows(report.write_review_sheet(anon, tmp_path / "r.csv", "intervju-01", raw))
+    assert len(rows) == len(anon.redactions) + len(anon.review) + 1   # and the kept date
+    assert [float(r["time"][6:]) for r in rows] == sorted(float(r["time"][6:]) for r in rows)
+    redactions = {r["item"]: r for r in rows if r["kind"] == "redaction"}
+    assert {i: r["text"] for i, r in redactions.items()} == ORIGINALS
+    raw_text = {s.id: s.text for s in raw.segments}
+    for r in redactions.values():
+        assert raw_text[int(r["segment"])][int(r["char_start"]):int(r["char_end"])] == r["text"]
+    assert redactions["R2"]["category"] == "STED" and redactions["R2"]["decision"] == ""
+    # decisions made before stand in the sheet, so a second look keeps them
+    assert redactions["R6"]["decision"] == "redact"     # decided by a human
+    [kept] = [r for r in rows if r["item"] == "K1"]
+    assert (kept["decision"], kept["kind"], kept["segment"]) == ("keep", "date", "1")
+    assert kept["text"] == raw_text[1][35:40]
+
+
+def test_report_records_decisions_and_signs_off_only_when_all_are_decided(anon, tmp_path):
+    stage = anon.provenance.stages["anonymise"]
+    w = {"reviewer": "Ada Lovelace", "date": "2026-12-07"}
+    data = report.build_report(anon, key_file=None, settings={})
+    assert data["sign_off"]["complete"] is False and data["sign_off"]["items"] == 6 + 3 + 1
+    stage["decisions"] = [{"segment": 2, "char_start": 14, "char_end": 27, "kind": "redaction",
+                           "decision": "keep", "category": "", **w}]
+    anon.review = []
+    for r in anon.redactions:
+        r.decided_by = "human"
+    data = report.build_report(anon, key_file=None, settings={}, lang="en")
+    assert data["sign_off"]["complete"] is True and data["sign_off"]["by"] == [
+        "Ada Lovelace, 2026-12-07"]
+    assert data["decisions"][0]["speaker"] == "Informant"
+    page = report.write_report(anon, tmp_path, "i", key_file=None, settings={},
+                               lang="en")[0].read_text(encoding="utf-8")
+    assert "The review is complete" in page and "Ada Lovelace" in page
+    assert '<html lang="en">' in page and "Erstatninger" not in page
+    stage["decisions"][0]["reviewer"] = ""  # a decision without a name does not sign
+    assert report.build_report(anon, key_file=None, settings={})["sign_off"]["complete"] is False
+
+
+def test_report_names_the_review_files_and_the_command(anon, tmp_path):
+    files = report.review_files("intervju-01", raw="private/raw/intervju-01.json", key=None)
+    page = report.write_report(anon, tmp_path, "i", key_file=None, settings={},
+                               review_files=files)[0].read_text(encoding="utf-8")
+    assert "private/review/intervju-01.review.html" in page
+    assert "private/review/intervju-01.review.csv" in page
+    assert ("kodeklar anonymise private/raw/intervju-01.json -o . --decisions "
+            "private/review/intervju-01.review.csv") in page
+    assert "ikke fullført" in page
+    # a key kept elsewhere is named; the page's command applies the file the page saves
+    files = report.review_files("intervju-01", raw="private/raw/intervju-01.json",
+                                key="/sikker/prosjekt.key")
+    assert files["page_command"] == ("kodeklar anonymise private/raw/intervju-01.json -o . "
+                                     "--key /sikker/prosjekt.key --decisions "
+                                     "intervju-01.decisions.csv")
+
+
+def test_report_lists_low_confidence_stretches(anon, tmp_path):
+    seg = anon.segments[2]
+    seg.flags = ["low_confidence"]
+    seg.words[1].p = seg.words[2].p = 0.2
+    data = report.build_report(anon, key_file=None, settings={})
+    [stretch] = data["low_confidence"]["stretches"]
+    assert stretch["segment"] == seg.id and stretch["p"] == 0.2
+    assert stretch["words"] == 2 and "text" not in stretch  # times, never the words
+    rows = _rows(report.write_report(anon, tmp_path, "i", key_file=None, settings={})[2])
+    assert [r["row"] for r in rows].count("low_confidence") == 1
+
+
 def test_review_sheet_is_read_by_the_decisions_loader(anon, tmp_path):
     from anonymise import decisions
 
     path = report.write_review_sheet(anon, tmp_path / "r.csv", "intervju-01")
-    text = path.read_bytes().decode("utf-8-sig").replace(",\r\n", ",keep\r\n")
-    path.write_bytes(text.encode("utf-8-sig"))  # as Excel saves "CSV UTF-8"
+    rows = _rows(path)
+    with open(path, "w", encoding="utf-8-sig", newline="") as f:  # as Excel saves "CSV UTF-8"
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows({**r, "decision": "keep"} for r in rows)
     loaded = decisions.load(path)
     assert {(d.segment, d.char_start, d.char_end, d.kind, d.decision) for d in loaded} == {
         (c.segment, c.char_start, c.char_end, c.kind, "keep") for c in anon.review}
@@ -184,3 +262,20 @@ def test_csv_cells_are_not_formulas(anon, tmp_path):
     path = report.write_review_sheet(anon, tmp_path / "r.csv", "intervju-01")
     texts = [r["text"] for r in _rows(path)]
     assert "'=HYPERLINK(x)" in texts
+
+
+def test_batch_warnings_go_into_the_batch_report(tmp_path):
+    from kodeklar.app import batch, pipeline
+
+    result = pipeline.Result(name="intervju-03", status="done", segments=4,
+                             damage="the last 12 s could not be decoded",
+                             untranscribed=[[61.0, 75.5]])
+    found = batch.warnings("intervju-03", result)
+    assert found[0] == "intervju-03: the last 12 s could not be decoded"
+    assert "00:01:01–00:01:15" in found[1] and "uhørbart" in found[1]
+    assert batch.warnings("intervju-04", pipeline.Result(name="intervju-04")) == []
+    paths = report.write_batch_report([{"name": "intervju-03", "status": "done",
+                                        "warnings": found}], tmp_path, lang="en")
+    assert _rows(paths[2])[0]["warnings"] == " | ".join(found)
+    page = paths[0].read_text(encoding="utf-8")
+    assert "could not be decoded" in page and "Warnings" in page and "done" in page

@@ -147,8 +147,11 @@ def _close(settings: pipeline.Settings, results: list, on_event) -> int:
     if ok and "export" in settings.stages and settings.config.run.anonymise:
         from kodeklar import report
 
-        report.write_batch_report([r.report | {"name": r.name, "status": r.status}
-                                   for r in results], settings.out / "reports")
+        report.write_batch_report([r.report | {"name": r.name, "status": r.status,
+                                               "error": r.error,
+                                               "warnings": warnings(r.name, r)}
+                                   for r in results], settings.out / "reports",
+                                  settings.config.output.lang)
     return 1 if any(r.status == "failed" for r in results) else 0
 
 
@@ -163,11 +166,13 @@ def _one(path: Path, name: str, settings, entry: dict, on_event, on_start, proce
         raise
     except UserError as e:
         # the user sees their own path; the manifest only the pseudonymous name
-        entry.update(status="failed", error=str(e).replace(str(path), name), failed=manifest.now())
-        return _failed(on_event, name, str(e), str(e))
+        # (and the batch report, shareable, too)
+        error = str(e).replace(str(path), name)
+        entry.update(status="failed", error=error, failed=manifest.now())
+        return _failed(on_event, name, error, str(e))
     except MemoryError:
         entry.update(status="failed", error=f"{name}: out of memory", failed=manifest.now())
-        return _failed(on_event, name, "out of memory", f"{path}: out of memory")
+        return _failed(on_event, name, f"{name}: out of memory", f"{path}: out of memory")
     except Exception as e:  # a bug must not end the night's batch
         log = manifest.private_dir(settings.out, "logs") / f"error-{name}-{int(time.time())}.txt"
         # the traceback can carry transcript text in messages: private folder only
@@ -175,11 +180,17 @@ def _one(path: Path, name: str, settings, entry: dict, on_event, on_start, proce
         message = f"{name}: internal error ({type(e).__name__}); details in {log.relative_to(settings.out)}"
         entry.update(status="failed", error=message, failed=manifest.now())
         return _failed(on_event, name, message, message)
-    warnings = [f"{name}: {result.damage}"] if result.damage else []
-    if result.untranscribed:
-        warnings.append(untranscribed_warning(name, result))
-    on_event(events.RecordingFinished(name, result, warnings=warnings))
+    on_event(events.RecordingFinished(name, result, warnings=warnings(name, result)))
     return result
+
+
+def warnings(name: str, result) -> list[str]:
+    """What the user must know about a finished recording: the console shows it, the batch
+    report keeps it."""
+    found = [f"{name}: {result.damage}"] if result.damage else []
+    if result.untranscribed:
+        found.append(untranscribed_warning(name, result))
+    return found
 
 
 def _failed(on_event, name: str, error: str, message: str) -> pipeline.Result:

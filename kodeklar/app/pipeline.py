@@ -364,7 +364,8 @@ def export_all(job: Job) -> list[str]:
         spans = redact_audio.redact_audio(job.path, transcript, media, mode=c.output.redact_audio)
         transcript.provenance.stages.setdefault("anonymise", {})["redacted_audio"] = {
             "mode": c.output.redact_audio, "spans": [[round(a, 2), round(b, 2)] for a, b in spans]}
-    elif any(exporters.links_media(fmt) for fmt in c.output.formats):
+    elif anonymised or any(exporters.links_media(fmt) for fmt in c.output.formats):
+        # the review pages play each item's stretch from it too
         media = redact_audio.shareable_copy(job.path, out, name)
     if media is not None:
         written.append(media)
@@ -375,22 +376,55 @@ def export_all(job: Job) -> list[str]:
                               mode=None if anonymised else manifest.PRIVATE_FILE_MODE)
 
     if anonymised:
-        reports = out / "reports"
-        reports.mkdir(exist_ok=True)
-        key_file = str(settings.key_file) if settings.key_file else None
-        paths = report.write_report(transcript, reports, name, key_file=key_file,
-                                    settings=c.shareable_dict())
-        written += paths
-        review = manifest.private_dir(out, "review") / f"{name}.review.csv"
-        report.write_review_sheet(transcript, review, name)
-        review.chmod(manifest.PRIVATE_FILE_MODE)
-        written.append(review)
-        if c.output.report_include_originals:
-            p = report.write_originals_report(transcript, job.raw, manifest.private_dir(out, "reports"), name)
-            p.chmod(manifest.PRIVATE_FILE_MODE)
-            written.append(p)
+        written += _write_reports(job, media)
         result.report = report.summary(transcript)
     return [str(p.relative_to(out)) for p in written]
+
+
+def _write_reports(job: Job, media: Path | None) -> list[Path]:
+    """The redaction report, the review sheet and the review pages (private with the
+    originals, shareable without), and the originals report if asked for. `media`: the
+    audio this run wrote; re-anonymised without the recording, the pages play the copy an
+    earlier run left in OUT/media."""
+    from kodeklar import report
+    from kodeklar.app import redact_audio
+    from kodeklar.exporters import review_page
+
+    transcript, raw, name, settings = job.transcript, job.raw, job.name, job.settings
+    c = settings.config
+    out = settings.out
+    reports = out / "reports"
+    reports.mkdir(exist_ok=True)
+    key_file = str(settings.key_file) if settings.key_file else None
+    key = Path(settings.key_file or out / "private" / "key.kodeklar")
+    written: list[Path] = []
+    raw_path = manifest.private_dir(out, "raw") / f"{name}.json"
+    if not raw_path.is_file():
+        # re-anonymised from a transcript elsewhere: the command the report names reads it here
+        write_atomic(raw_path, raw.to_json() + "\n", mode=manifest.PRIVATE_FILE_MODE)
+    if str(raw_path.relative_to(out)) not in job.outputs:  # `run` counted its own already
+        written.append(raw_path)
+    files = report.review_files(
+        name, raw=str(raw_path.relative_to(out)),
+        key=None if key == out / "private" / "key.kodeklar" else str(key))
+    written += report.write_report(transcript, reports, name, key_file=key_file,
+                                   settings=c.shareable_dict(), lang=c.output.lang,
+                                   review_files=files)
+    manifest.private_dir(out, "review")  # owner-only, before the sheet and page land in it
+    sheet = report.write_review_sheet(transcript, out / files["sheet"], name, raw)
+    sheet.chmod(manifest.PRIVATE_FILE_MODE)
+    written.append(sheet)
+    if media is None:
+        media = next(iter(sorted(redact_audio.media_dir(out).glob(f"{name}.*"))), None)
+    for path, private in ((out / files["page"], True), (out / files["shareable_page"], False)):
+        written.append(review_page.write(transcript, raw, path, media=media, lang=c.output.lang,
+                                         command=files["page_command"], private=private))
+    if c.output.report_include_originals:
+        p = report.write_originals_report(transcript, raw, manifest.private_dir(out, "reports"),
+                                          name)
+        p.chmod(manifest.PRIVATE_FILE_MODE)
+        written.append(p)
+    return written
 
 
 def export_folder(out: Path, anonymised: bool) -> Path:

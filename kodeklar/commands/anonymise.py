@@ -19,18 +19,20 @@ from kodeklar.core.errors import UserError
 @click.option("--key", "key_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Encrypted key file (default OUT/private/key.kodeklar); created if missing.")
 @click.option("--decisions", "decisions_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="Review decisions CSV: recording,segment,char_start,char_end,kind,decision.")
+              help="Review decisions: the review sheet (private/review/NAME.review.csv) or the "
+                   "file the review page saves; columns in anonymise/decisions.py.")
 @click.option("--text", "text_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Print a plain text file with names and identifiers replaced by labels "
                    "(a quick check; no key file is read or written).")
-def command(transcripts, out, config_path, key_path, decisions_path, text_path):
+@common.options_from("output", only=("lang",))
+def command(transcripts, out, config_path, key_path, decisions_path, text_path, **kw):
     """Anonymise raw TRANSCRIPT.json files into OUT as `kodeklar run` does: every configured
     format into OUT/anonymised, the reports, the review sheet, the manifest entry."""
     from kodeklar.app import batch, prepare, text
     from kodeklar.commands import progress
-    from kodeklar.config import load_config, override
+    from kodeklar.config import override
 
-    config = load_config(config_path)
+    config = common.build_config(config_path, kw)
     if text_path is not None:
         if transcripts:
             raise UserError("give either transcripts or --text, not both")

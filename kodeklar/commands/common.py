@@ -117,6 +117,9 @@ def build_config(config_path: Path | None, kw: dict):
 
     config = merge(load_config(config_path), given_options(kw), "command line")
     check_formats(config.output.formats)
+    from kodeklar.exporters.lang import check
+
+    check(config.output.lang)  # a config file's value too, before any recording
     return config
 
 

@@ -18,7 +18,8 @@ from kodeklar.commands import common
 @click.option("--key", "key_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Encrypted key file (default OUT/private/key.kodeklar); keep it apart from the transcripts.")
 @click.option("--decisions", "decisions_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="Review decisions (CSV from private/review/, with the decision column filled).")
+              help="Review decisions: the review sheet (private/review/NAME.review.csv) or the "
+                   "file the review page saves; columns in anonymise/decisions.py.")
 @common.no_cache_option
 def command(inputs, out, config_path, key_path, decisions_path, no_cache, **kw):
     """Transcribe, diarise, anonymise and export every recording in INPUTS (files or

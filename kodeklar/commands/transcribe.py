@@ -16,7 +16,7 @@ from kodeklar.commands import common
 @common.config_option
 @common.options_from("transcribe", "diarise", "run", "output",
                      exclude=("anonymise", "redact_audio", "report_include_originals",
-                              "qdpx_timestamps", "qdpx_project"),
+                              "qdpx_timestamps", "qdpx_project", "lang"),
                      help={"diarise": "Also find who spoke when (implied by --speakers, --roles "
                                       "and the other speaker options)."})
 @common.no_cache_option

@@ -149,3 +149,47 @@ def untranscribed_marker(span: Span) -> str:
 def turns_and_gaps(transcript: Transcript) -> list[Turn | Span]:
     """The turns with the untranscribed stretches between them, in time order."""
     return sorted([*turns(transcript), *transcript.untranscribed], key=lambda x: x.start)
+
+
+def low_confidence(transcript: Transcript) -> float:
+    """The word probability under which the transcription marked a word as uncertain: the
+    threshold recorded in the transcript's provenance, else the transcription default."""
+    from transcribe.options import TranscribeOptions
+
+    value = transcript.provenance.params.get("low_confidence")
+    return value if isinstance(value, (int, float)) else TranscribeOptions.low_confidence
+
+
+def uncertain_runs(seg: Segment, threshold: float) -> list[tuple[int, int]]:
+    """[first, last] word indexes of each run of consecutive words under `threshold` in a
+    segment flagged `low_confidence`."""
+    if "low_confidence" not in seg.flags:
+        return []
+    runs: list[tuple[int, int]] = []
+    for i, w in enumerate(seg.words):
+        if w.p < threshold and w.text.strip():
+            if runs and runs[-1][1] == i - 1:
+                runs[-1] = (runs[-1][0], i)
+            else:
+                runs.append((i, i))
+    return runs
+
+
+def marked_text(turn: Turn, threshold: float) -> str:
+    """The turn's text with each run of uncertain words in (parentheses), as transcription
+    conventions mark what the transcriber heard but is unsure of. A segment whose words do
+    not join to its text is left unmarked."""
+    parts = []
+    for seg in turn.segments:
+        runs = uncertain_runs(seg, threshold)
+        if not runs or "".join(w.text for w in seg.words).strip() != seg.text:
+            parts.append(one_line(seg.text))
+            continue
+        words = [w.text for w in seg.words]
+        for a, b in runs:
+            lead = words[a][:len(words[a]) - len(words[a].lstrip())]
+            words[a] = f"{lead}({words[a].lstrip()}"
+            words[b] = f"{words[b].rstrip()})"
+        parts.append(one_line("".join(words)))
+    return " ".join(p for p in parts if p)
+

@@ -1,13 +1,14 @@
 """Word document: a heading with the recording's pseudonym, date, duration and speakers,
 then one paragraph per turn, `[hh:mm:ss] Speaker: text`, and `[uhørbart hh:mm:ss–hh:mm:ss]`
-where speech has no words. NVivo imports paragraphs that
+where speech has no words; words the recogniser was unsure of are in (parentheses), as in
+txt. NVivo imports paragraphs that
 start with a timestamp as transcript rows; every QDA program opens it as text."""
 from __future__ import annotations
 
 import io
 
-from kodeklar.exporters import (Options, Turn, overlap_note, turns, turns_and_gaps,
-                                untranscribed_marker)
+from kodeklar.exporters import (Options, Turn, low_confidence, marked_text, overlap_note, turns,
+                                turns_and_gaps, untranscribed_marker)
 from kodeklar.core.timefmt import clock
 from kodeklar.core.transcript import Transcript
 
@@ -37,11 +38,12 @@ def render(transcript: Transcript, options: Options = Options()) -> bytes:
         p = doc.add_paragraph()
         p.add_run(f"{key}: ").bold = True
         p.add_run(value)
+    threshold = low_confidence(transcript)
     for t in turns_and_gaps(transcript):
         p = doc.add_paragraph()
         if isinstance(t, Turn):
             p.add_run(f"[{clock(t.start)}] {t.speaker}{overlap_note(t)}:").bold = True
-            p.add_run(f" {t.text}")
+            p.add_run(f" {marked_text(t, threshold)}")
         else:
             p.add_run(untranscribed_marker(t)).italic = True
     buf = io.BytesIO()
