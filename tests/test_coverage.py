@@ -10,7 +10,9 @@ import numpy as np
 import pytest
 
 from conftest import SAMPLES
-from kodeklar import exporters, report
+from kodeklar import exporters
+from kodeklar.exporters.report.data import build_report
+from kodeklar.exporters.report.writers import write_report
 from kodeklar.app.batch import untranscribed_warning
 from kodeklar.app.pipeline import Result
 from kodeklar.core.transcript import Segment, Source, Span, Transcript, Word, load, validate
@@ -86,10 +88,10 @@ def test_untranscribed_spans_travel_through_schema_exports_and_report(tmp_path):
 
     doc = docx.Document(io.BytesIO(exporters.module("docx").render(t)))
     assert marker in [p.text for p in doc.paragraphs]
-    data = report.build_report(t, key_file=None, settings={})
+    data = build_report(t, key_file=None, settings={})
     assert data["summary"]["untranscribed"] == 1
     assert data["untranscribed"][0]["time"].startswith("00:25:04")
-    html = report.write_report(t, tmp_path, "i", key_file=None, settings={})[0].read_text()
+    html = write_report(t, tmp_path, "i", key_file=None, settings={})[0].read_text()
     assert marker in html
 
 

@@ -7,7 +7,9 @@ import zipfile
 from pathlib import Path
 
 
-from kodeklar import exporters, report
+from kodeklar import exporters
+from kodeklar.exporters.report.sheets import write_review_sheet
+from kodeklar.exporters.report.writers import write_originals_report, write_report
 from kodeklar.core.transcript import load
 
 RAW = Path(__file__).parent / "fixtures" / "transcripts" / "intervju-01.raw.json"
@@ -28,8 +30,8 @@ def test_anonymised_outputs_hold_no_original(tmp_path):
     out.mkdir()
     for fmt in exporters.FORMATS:
         exporters.export(anon, fmt, out, "intervju-01")
-    report.write_report(anon, out, "intervju-01", key_file="key.enc", settings={})
-    report.write_review_sheet(anon, out / "intervju-01.review.csv", "intervju-01")
+    write_report(anon, out, "intervju-01", key_file="key.enc", settings={})
+    write_review_sheet(anon, out / "intervju-01.review.csv", "intervju-01")
 
     texts = []
     for path in out.iterdir():
@@ -43,7 +45,7 @@ def test_anonymised_outputs_hold_no_original(tmp_path):
     for original in ORIGINALS:
         assert original not in everything, original
 
-    private = report.write_originals_report(anon, raw, tmp_path, "intervju-01")
+    private = write_originals_report(anon, raw, tmp_path, "intervju-01")
     with open(private, encoding="utf-8-sig", newline="") as f:
         found = {r["replacement"]: r["original"] for r in csv.DictReader(f)}
     assert found["[PERSON-1]"] == "Kari Nordmann"

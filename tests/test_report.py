@@ -9,8 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from kodeklar import report
 from kodeklar.core.transcript import load
+from kodeklar.exporters.report.data import build_report, summary
+from kodeklar.exporters.report.originals import originals
+from kodeklar.exporters.report.sheets import write_review_sheet
+from kodeklar.exporters.report.writers import (review_files, write_batch_report,
+                                               write_originals_report, write_report)
 
 FIXTURES = Path(__file__).parent / "fixtures" / "transcripts"
 # the invented originals behind the redactions of intervju-01.json, by redaction id
@@ -35,9 +39,9 @@ def _rows(path):
 
 
 def test_report_lists_every_redaction_and_no_original(anon, tmp_path):
-    paths = report.write_report(anon, tmp_path, "intervju-01",
-                                key_file="/sikker/nokler/prosjekt.key", settings=SETTINGS,
-                                audio_spans=[(4.6, 9.8)])
+    paths = write_report(anon, tmp_path, "intervju-01",
+                         key_file="/sikker/nokler/prosjekt.key", settings=SETTINGS,
+                         audio_spans=[(4.6, 9.8)])
     assert [p.name for p in paths] == ["intervju-01.report.html", "intervju-01.report.json",
                                        "intervju-01.report.csv"]
     for p in paths:
@@ -83,7 +87,7 @@ def test_report_lists_every_redaction_and_no_original(anon, tmp_path):
 
 def test_report_escapes_html(anon, tmp_path):
     anon.speakers[0].label = "<script>x</script>"
-    page = report.write_report(anon, tmp_path, "i", key_file=None, settings={})[0].read_text()
+    page = write_report(anon, tmp_path, "i", key_file=None, settings={})[0].read_text()
     assert "<script>" not in page and "&lt;script&gt;" in page
     assert "Ingen koblingsnøkkel" in page
 
@@ -91,17 +95,17 @@ def test_report_escapes_html(anon, tmp_path):
 def test_report_takes_audio_spans_from_provenance(anon, tmp_path):
     anon.provenance.stages["anonymise"]["redacted_audio"] = {"mode": "beep",
                                                              "spans": [[6.18, 7.62]]}
-    data = report.build_report(anon, key_file=None, settings={})
+    data = build_report(anon, key_file=None, settings={})
     assert data["audio_redactions"] == [{"start": 6.18, "end": 7.62}]
 
 
 def test_batch_report(anon, tmp_path):
     # as the batch passes them: summary() plus the name and status of each recording
-    one = report.summary(anon) | {"name": "intervju-01", "status": "done"}
+    one = summary(anon) | {"name": "intervju-01", "status": "done"}
     failed = {"name": "intervju-02", "status": "failed", "error": "intervju-02: not audio",
               "warnings": ["intervju-02: cut off"]}
     json.dumps(one)  # kept in the manifest
-    paths = report.write_batch_report([one, failed], tmp_path)
+    paths = write_batch_report([one, failed], tmp_path)
     assert [p.name for p in paths] == ["batch-report.html", "batch-report.json", "batch-report.csv"]
     data = json.loads(paths[1].read_text(encoding="utf-8"))
     assert (data["recordings"], data["failed"], data["redactions"], data["review"]) == (2, 1, 6, 3)
@@ -118,7 +122,7 @@ def test_batch_report(anon, tmp_path):
 
 
 def test_originals_report_recovers_each_original(anon, raw, tmp_path):
-    path = report.write_originals_report(anon, raw, tmp_path, "intervju-01")
+    path = write_originals_report(anon, raw, tmp_path, "intervju-01")
     assert path == tmp_path / "intervju-01.originals.csv"
     assert oct(os.stat(path).st_mode & 0o777) == "0o600"
     rows = _rows(path)
@@ -130,7 +134,7 @@ def test_originals_report_recovers_each_original(anon, raw, tmp_path):
 def test_originals_fall_back_to_word_times(anon, raw):
     # the raw text was edited after anonymisation: the pattern no longer fits
     raw.segments[1].text = raw.segments[1].text.replace("jobber", "arbeider")
-    found = report.originals(anon, raw)
+    found = originals(anon, raw)
     assert found["R1"] == ("Kari Nordmann", "time")
     assert found["R2"] == ("Haukeland.", "time")  # whole words, punctuation and all
     assert found["R3"] == ("Ola Hansen", "text")
@@ -144,13 +148,13 @@ def test_originals_of_touching_replacements_use_times(anon, raw):
     r3.char_start, r3.char_end = 0, 10
     r4.char_start, r4.char_end = 11, 19
     seg_r.text = "Ola Hansen Bergen"
-    found = report.originals(anon, raw)
+    found = originals(anon, raw)
     assert found["R3"] == ("Ola Hansen", "time")
     assert found["R4"] == ("Bergen.", "time")
 
 
 def test_review_sheet_round_trips_its_columns(anon, raw, tmp_path):
-    path = report.write_review_sheet(anon, tmp_path / "intervju-01.review.csv", "intervju-01")
+    path = write_review_sheet(anon, tmp_path / "intervju-01.review.csv", "intervju-01")
     with open(path, encoding="utf-8-sig", newline="") as f:
         reader = csv.DictReader(f)
         assert reader.fieldnames == ["recording", "item", "segment", "char_start", "char_end",
@@ -173,7 +177,7 @@ def test_review_sheet_round_trips_its_columns(anon, raw, tmp_path):
 def test_review_sheet_lists_redactions_at_their_raw_offsets(anon, raw, tmp_path):
     """With the raw transcript the sheet (private) has a row per redaction too: its original
     text, where that lies in the raw text, and its category; all in time order."""
-    rows = _rows(report.write_review_sheet(anon, tmp_path / "r.csv", "intervju-01", raw))
+    rows = _rows(write_review_sheet(anon, tmp_path / "r.csv", "intervju-01", raw))
     assert len(rows) == len(anon.redactions) + len(anon.review) + 1   # and the kept date
     assert [float(r["time"][6:]) for r in rows] == sorted(float(r["time"][6:]) for r in rows)
     redactions = {r["item"]: r for r in rows if r["kind"] == "redaction"}
@@ -192,37 +196,37 @@ def test_review_sheet_lists_redactions_at_their_raw_offsets(anon, raw, tmp_path)
 def test_report_records_decisions_and_signs_off_only_when_all_are_decided(anon, tmp_path):
     stage = anon.provenance.stages["anonymise"]
     w = {"reviewer": "Ada Lovelace", "date": "2026-12-07"}
-    data = report.build_report(anon, key_file=None, settings={})
+    data = build_report(anon, key_file=None, settings={})
     assert data["sign_off"]["complete"] is False and data["sign_off"]["items"] == 6 + 3 + 1
     stage["decisions"] = [{"segment": 2, "char_start": 14, "char_end": 27, "kind": "redaction",
                            "decision": "keep", "category": "", **w}]
     anon.review = []
     for r in anon.redactions:
         r.decided_by = "human"
-    data = report.build_report(anon, key_file=None, settings={}, lang="en")
+    data = build_report(anon, key_file=None, settings={}, lang="en")
     assert data["sign_off"]["complete"] is True and data["sign_off"]["by"] == [
         "Ada Lovelace, 2026-12-07"]
     assert data["decisions"][0]["speaker"] == "Informant"
-    page = report.write_report(anon, tmp_path, "i", key_file=None, settings={},
-                               lang="en")[0].read_text(encoding="utf-8")
+    page = write_report(anon, tmp_path, "i", key_file=None, settings={},
+                        lang="en")[0].read_text(encoding="utf-8")
     assert "The review is complete" in page and "Ada Lovelace" in page
     assert '<html lang="en">' in page and "Erstatninger" not in page
     stage["decisions"][0]["reviewer"] = ""  # a decision without a name does not sign
-    assert report.build_report(anon, key_file=None, settings={})["sign_off"]["complete"] is False
+    assert build_report(anon, key_file=None, settings={})["sign_off"]["complete"] is False
 
 
 def test_report_names_the_review_files_and_the_command(anon, tmp_path):
-    files = report.review_files("intervju-01", raw="private/raw/intervju-01.json", key=None)
-    page = report.write_report(anon, tmp_path, "i", key_file=None, settings={},
-                               review_files=files)[0].read_text(encoding="utf-8")
+    files = review_files("intervju-01", raw="private/raw/intervju-01.json", key=None)
+    page = write_report(anon, tmp_path, "i", key_file=None, settings={},
+                        review_files=files)[0].read_text(encoding="utf-8")
     assert "private/review/intervju-01.review.html" in page
     assert "private/review/intervju-01.review.csv" in page
     assert ("kodeklar anonymise private/raw/intervju-01.json -o . --decisions "
             "private/review/intervju-01.review.csv") in page
     assert "ikke fullført" in page
     # a key kept elsewhere is named; the page's command applies the file the page saves
-    files = report.review_files("intervju-01", raw="private/raw/intervju-01.json",
-                                key="/sikker/prosjekt.key")
+    files = review_files("intervju-01", raw="private/raw/intervju-01.json",
+                         key="/sikker/prosjekt.key")
     assert files["page_command"] == ("kodeklar anonymise private/raw/intervju-01.json -o . "
                                      "--key /sikker/prosjekt.key --decisions "
                                      "intervju-01.decisions.csv")
@@ -232,18 +236,18 @@ def test_report_lists_low_confidence_stretches(anon, tmp_path):
     seg = anon.segments[2]
     seg.flags = ["low_confidence"]
     seg.words[1].p = seg.words[2].p = 0.2
-    data = report.build_report(anon, key_file=None, settings={})
+    data = build_report(anon, key_file=None, settings={})
     [stretch] = data["low_confidence"]["stretches"]
     assert stretch["segment"] == seg.id and stretch["p"] == 0.2
     assert stretch["words"] == 2 and "text" not in stretch  # times, never the words
-    rows = _rows(report.write_report(anon, tmp_path, "i", key_file=None, settings={})[2])
+    rows = _rows(write_report(anon, tmp_path, "i", key_file=None, settings={})[2])
     assert [r["row"] for r in rows].count("low_confidence") == 1
 
 
 def test_review_sheet_is_read_by_the_decisions_loader(anon, tmp_path):
     from anonymise import decisions
 
-    path = report.write_review_sheet(anon, tmp_path / "r.csv", "intervju-01")
+    path = write_review_sheet(anon, tmp_path / "r.csv", "intervju-01")
     rows = _rows(path)
     with open(path, "w", encoding="utf-8-sig", newline="") as f:  # as Excel saves "CSV UTF-8"
         writer = csv.DictWriter(f, fieldnames=list(rows[0]))
@@ -259,7 +263,7 @@ def test_csv_cells_are_not_formulas(anon, tmp_path):
     seg.text = "=HYPERLINK(x) har vært sykepleier i tolv år."
     item = anon.review[0]
     item.char_start, item.char_end = 0, 13
-    path = report.write_review_sheet(anon, tmp_path / "r.csv", "intervju-01")
+    path = write_review_sheet(anon, tmp_path / "r.csv", "intervju-01")
     texts = [r["text"] for r in _rows(path)]
     assert "'=HYPERLINK(x)" in texts
 
@@ -274,8 +278,8 @@ def test_batch_warnings_go_into_the_batch_report(tmp_path):
     assert found[0] == "intervju-03: the last 12 s could not be decoded"
     assert "00:01:01–00:01:15" in found[1] and "uhørbart" in found[1]
     assert batch.warnings("intervju-04", pipeline.Result(name="intervju-04")) == []
-    paths = report.write_batch_report([{"name": "intervju-03", "status": "done",
-                                        "warnings": found}], tmp_path, lang="en")
+    paths = write_batch_report([{"name": "intervju-03", "status": "done",
+                                 "warnings": found}], tmp_path, lang="en")
     assert _rows(paths[2])[0]["warnings"] == " | ".join(found)
     page = paths[0].read_text(encoding="utf-8")
     assert "could not be decoded" in page and "Warnings" in page and "done" in page

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from conftest import SAMPLES, run_cli
-from kodeklar import report
+from kodeklar.exporters.report.data import items
 from kodeklar.core.transcript import load
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -134,7 +134,7 @@ def _wait(check, seconds=15.0):
 def _items(transcript, raw):
     """(redaction | review | kept, segment, char_start, char_end) of every item, and the
     categories of the redactions."""
-    found = report.items(transcript, raw)
+    found = items(transcript, raw)
     return ({("kept" if i["decision"] == "keep" else
               "redaction" if i["kind"] == "redaction" else "review", i["segment"],
               i["char_start"], i["char_end"]) for i in found},
@@ -212,7 +212,7 @@ def test_review_page_decides_and_anonymise_applies_it(run, browser, tmp_path):
         rows = list(csv.DictReader(f))
     decided = [r for r in rows if r["decision"]]
     assert len(decided) == 3 and {r["reviewer"] for r in decided} == {"Ada Lovelace"}
-    originals = {i["text"] for i in report.items(before, raw) if i["kind"] == "redaction"}
+    originals = {i["text"] for i in items(before, raw) if i["kind"] == "redaction"}
     assert not any(o in saved.read_text(encoding="utf-8-sig") for o in originals)
 
     # applied as the page and the report say: `kodeklar anonymise` into the same folder

@@ -145,13 +145,12 @@ def _close(settings: pipeline.Settings, results: list, on_event) -> int:
         project = pipeline.study_project(settings, results)
     on_event(events.BatchFinished(results, project))
     if ok and "export" in settings.stages and settings.config.run.anonymise:
-        from kodeklar import report
+        from kodeklar.exporters.report.writers import write_batch_report
 
-        report.write_batch_report([r.report | {"name": r.name, "status": r.status,
-                                               "error": r.error,
-                                               "warnings": warnings(r.name, r)}
-                                   for r in results], settings.out / "reports",
-                                  settings.config.output.lang)
+        write_batch_report([r.report | {"name": r.name, "status": r.status, "error": r.error,
+                                        "warnings": warnings(r.name, r)}
+                            for r in results], settings.out / "reports",
+                           settings.config.output.lang)
     return 1 if any(r.status == "failed" for r in results) else 0
 
 

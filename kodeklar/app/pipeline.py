@@ -345,8 +345,9 @@ def _remove_stale(job: Job, before: list[str]) -> None:
 def export_all(job: Job) -> list[str]:
     """Write every requested format, the reports and the redacted audio. Returns the
     written paths relative to OUT, for the manifest's completeness check."""
-    from kodeklar import exporters, report
+    from kodeklar import exporters
     from kodeklar.app import export, redact_audio
+    from kodeklar.exporters.report.data import summary
 
     transcript, name, settings, result = job.transcript, job.name, job.settings, job.result
     c = settings.config
@@ -377,7 +378,7 @@ def export_all(job: Job) -> list[str]:
 
     if anonymised:
         written += _write_reports(job, media)
-        result.report = report.summary(transcript)
+        result.report = summary(transcript)
     return [str(p.relative_to(out)) for p in written]
 
 
@@ -386,9 +387,11 @@ def _write_reports(job: Job, media: Path | None) -> list[Path]:
     originals, shareable without), and the originals report if asked for. `media`: the
     audio this run wrote; re-anonymised without the recording, the pages play the copy an
     earlier run left in OUT/media."""
-    from kodeklar import report
     from kodeklar.app import redact_audio
     from kodeklar.exporters import review_page
+    from kodeklar.exporters.report.sheets import write_review_sheet
+    from kodeklar.exporters.report.writers import (review_files, write_originals_report,
+                                                   write_report)
 
     transcript, raw, name, settings = job.transcript, job.raw, job.name, job.settings
     c = settings.config
@@ -404,14 +407,14 @@ def _write_reports(job: Job, media: Path | None) -> list[Path]:
         write_atomic(raw_path, raw.to_json() + "\n", mode=manifest.PRIVATE_FILE_MODE)
     if str(raw_path.relative_to(out)) not in job.outputs:  # `run` counted its own already
         written.append(raw_path)
-    files = report.review_files(
+    files = review_files(
         name, raw=str(raw_path.relative_to(out)),
         key=None if key == out / "private" / "key.kodeklar" else str(key))
-    written += report.write_report(transcript, reports, name, key_file=key_file,
-                                   settings=c.shareable_dict(), lang=c.output.lang,
-                                   review_files=files)
+    written += write_report(transcript, reports, name, key_file=key_file,
+                            settings=c.shareable_dict(), lang=c.output.lang,
+                            review_files=files)
     manifest.private_dir(out, "review")  # owner-only, before the sheet and page land in it
-    sheet = report.write_review_sheet(transcript, out / files["sheet"], name, raw)
+    sheet = write_review_sheet(transcript, out / files["sheet"], name, raw)
     sheet.chmod(manifest.PRIVATE_FILE_MODE)
     written.append(sheet)
     if media is None:
@@ -420,8 +423,7 @@ def _write_reports(job: Job, media: Path | None) -> list[Path]:
         written.append(review_page.write(transcript, raw, path, media=media, lang=c.output.lang,
                                          command=files["page_command"], private=private))
     if c.output.report_include_originals:
-        p = report.write_originals_report(transcript, raw, manifest.private_dir(out, "reports"),
-                                          name)
+        p = write_originals_report(transcript, raw, manifest.private_dir(out, "reports"), name)
         p.chmod(manifest.PRIVATE_FILE_MODE)
         written.append(p)
     return written

@@ -16,7 +16,7 @@ SOURCES = {
     "transcribe": (("transcribe",), ("transcribe/diarise", "transcribe/assign.py")),
     "diarise": (("transcribe/diarise", "transcribe/assign.py"), ()),
     "anonymise": (("anonymise",), ("anonymise/ner/train.py",)),
-    "export": (("kodeklar/exporters", "kodeklar/report.py", "kodeklar/app/redact_audio.py"), ()),
+    "export": (("kodeklar/exporters", "kodeklar/app/redact_audio.py"), ()),
 }
 
 

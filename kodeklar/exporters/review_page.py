@@ -23,7 +23,9 @@ from kodeklar.core.timefmt import clock
 from kodeklar.core.transcript import Transcript
 from kodeklar.exporters import speaker_name
 from kodeklar.exporters.lang import category as category_name, kind, words
-from kodeklar.report import REVIEW_COLUMNS, esc, items, page
+from kodeklar.exporters.report.data import items
+from kodeklar.exporters.report.html_ import esc, page
+from kodeklar.exporters.report.sheets import REVIEW_COLUMNS
 
 # played before and after an item's own words, so the listener hears it in its sentence
 CONTEXT_SECONDS = 0.5
