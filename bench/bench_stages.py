@@ -1,12 +1,13 @@
 """Time of each pipeline stage of one `kodeklar run`, from the manifest it writes.
 
-    python bench/bench_stages.py [AUDIO]
+    python bench/bench_stages.py [AUDIO [RUN OPTION ...]]
 
 Answers "how much does diarisation (and anonymisation) add to transcription?" within one
 run on the same audio (default ../shared/data/speech/ub_erna.mp3, 184 s). The run is a
 batch of two recordings: the audio itself, then a copy with its first second cut off (a
 different file, so no cache is shared). The first pays the one-off costs of a process
-(imports, model sessions); the second shows what every further recording of a batch costs."""
+(imports, model sessions); the second shows what every further recording of a batch costs.
+Options after AUDIO go to `kodeklar run` (e.g. `--config diarise.toml` to time a setting)."""
 from __future__ import annotations
 
 import json
@@ -34,7 +35,7 @@ def main() -> None:
         out = Path(tmp) / "out"
         env = {**os.environ, "KODEKLAR_KEY_PASSPHRASE": os.environ.get("KODEKLAR_KEY_PASSPHRASE", "bench")}
         subprocess.run([sys.executable, "-m", "kodeklar", "run", str(inputs), "-o", str(out),
-                        "--format", "json", "--keep-names"], check=True, env=env, capture_output=True)
+                        "--format", "json", "--keep-names", *sys.argv[2:]], check=True, env=env, capture_output=True)
         recordings = json.loads((out / "manifest.json").read_text())["recordings"]
     for label, (_, entry) in zip(("first recording (cold process)", "second recording (warm)"),
                                  sorted(recordings.items())):

@@ -110,6 +110,9 @@ class DiariseOptions:
         example="/path/to/pyannote-pipeline/config.yaml")
     # the embedded backend's tuning, chosen on the ami_debug train clips (bench/RESULTS.md)
     seg_step: float = opt(0.5, "Seconds between 5 s segmentation windows.")
+    embed_step: float = opt(0.5, "Seconds between the windows whose speakers are embedded "
+                            "(a multiple of seg_step); the windows between follow their "
+                            "neighbours by shared activity.")
     onset: float = opt(0.5, "Segmentation probability counted as talking.")
     window: float = opt(1.6, "Seconds per voice embedding (the encoder's training length).")
     step: float = opt(1.6, "Seconds between voice partials (as long as the window: back to back).")

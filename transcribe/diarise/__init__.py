@@ -29,7 +29,7 @@ def _check(options: DiariseOptions) -> None:
         raise UserError("the number of speakers must be at least 1")
     if not 1 <= options.min_speakers <= options.max_speakers:
         raise UserError("speaker limits must satisfy 1 <= min_speakers <= max_speakers")
-    if min(options.step, options.window, options.seg_step) <= 0:
+    if min(options.step, options.window, options.seg_step, options.embed_step) <= 0:
         raise UserError("the diariser's window and step must be positive (seconds)")
 
 

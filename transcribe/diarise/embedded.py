@@ -13,6 +13,7 @@ from .turns import SpeakerTurn, bridge_and_prune, runs
 MEL = features.HOP / features.SAMPLE_RATE  # seconds per mel frame
 SEG = segmentation.FRAME / segmentation.SAMPLE_RATE  # seconds per segmentation frame
 UTTERANCES = 256  # local speakers' mel sequences held before they are embedded
+MATCH = 0.5  # activity cosine above which a window's local speaker is its neighbour's
 
 
 def window_starts(n_samples: int, step: int) -> np.ndarray:
@@ -25,7 +26,11 @@ def diarise(audio: np.ndarray, options) -> list[SpeakerTurn]:
     starts = window_starts(len(audio), max(1, int(round(options.seg_step / SEG))))
     probs = segmentation.local_speakers(audio, starts)
     active = probs > options.onset
-    voices, owners = _voices(audio, starts, active, options)
+    # every window's activity is used; only every `every`-th window's speakers are embedded
+    every = max(1, int(round(options.embed_step / options.seg_step)))
+    heard = np.union1d(np.arange(0, len(starts), every), [len(starts) - 1])
+    voices, owners = _voices(audio, starts[heard], active[heard], options)
+    owners[:, 0] = heard[owners[:, 0]]
     if len(voices) == 0:
         if not active.any():
             return []
@@ -36,6 +41,7 @@ def diarise(audio: np.ndarray, options) -> list[SpeakerTurn]:
                                   options.max_speakers, options.cluster_threshold,
                                   options.min_speaker_share)
         speaker_of, n_speakers = _assign(voices, owners, means, len(starts)), len(means)
+        _follow(speaker_of, n_speakers, starts, probs, active, heard)
     return _reconstruct(starts, probs, active, speaker_of, n_speakers,
                         len(audio) / segmentation.SAMPLE_RATE, options)
 
@@ -101,6 +107,38 @@ def _assign(voices, owners, means, n_windows) -> np.ndarray:
         local, chosen = linear_sum_assignment(-similarity[rows])
         speaker_of[owners[rows[local], 0], owners[rows[local], 1]] = chosen
     return speaker_of
+
+
+def _follow(speaker_of, n_speakers, starts, probs, active, heard) -> None:
+    """Give the local speakers of the windows that were not embedded the global speaker of
+    the embedded neighbour's local speaker whose activity they match best over the frames
+    the two windows share (the same person talks at the same moments in both); in place.
+    Two local speakers of one window never become the same person, and one who matches
+    nobody (a voice the neighbours do not hear) stays unassigned: the windows around it
+    that were embedded speak for those frames."""
+    from scipy.optimize import linear_sum_assignment
+
+    fpw = probs.shape[1]
+    skipped = np.setdiff1d(np.arange(len(starts)), heard)
+    after = np.searchsorted(heard, skipped)
+    for w, i in zip(skipped, after):
+        score = np.zeros((segmentation.LOCAL, n_speakers))
+        for e in heard[max(i - 1, 0):i + 1]:
+            shift = int(starts[w] - starts[e])
+            shared = fpw - abs(shift)
+            if shared <= 0:
+                continue
+            mine = probs[w, max(-shift, 0):][:shared]
+            theirs = probs[e, max(shift, 0):][:shared]
+            norms = np.linalg.norm(mine, axis=0)[:, None] * np.linalg.norm(theirs, axis=0)[None]
+            match = (mine.T @ theirs) / np.maximum(norms, 1e-9)
+            for k in np.flatnonzero(speaker_of[e] >= 0):
+                g = speaker_of[e, k]
+                score[:, g] = np.maximum(score[:, g], match[:, k])
+        talking = np.flatnonzero(active[w].any(axis=0))
+        local, chosen = linear_sum_assignment(-score[talking])
+        keep = score[talking[local], chosen] >= MATCH
+        speaker_of[w, talking[local[keep]]] = chosen[keep]
 
 
 def _reconstruct(starts, probs, active, speaker_of, n_speakers, duration, options) -> list[SpeakerTurn]:
