@@ -30,6 +30,7 @@ def bad_batch(tmp_path_factory):
     return src, out, result
 
 
+@pytest.mark.slow
 def test_batch_exits_nonzero_with_one_line_per_bad_recording(bad_batch):
     src, out, result = bad_batch
     assert result.returncode == 1
@@ -42,6 +43,7 @@ def test_batch_exits_nonzero_with_one_line_per_bad_recording(bad_batch):
         assert any(name in line and words in line for line in lines), (name, lines)
 
 
+@pytest.mark.slow
 def test_the_good_recording_in_a_bad_batch_finishes(bad_batch):
     src, out, result = bad_batch
     manifest = json.loads((out / "manifest.json").read_text())["recordings"]
@@ -55,12 +57,14 @@ def test_the_good_recording_in_a_bad_batch_finishes(bad_batch):
         assert name not in text
 
 
+@pytest.mark.slow
 def test_inputs_are_not_changed(bad_batch):
     src, _, _ = bad_batch
     assert (src / "god.mp3").read_bytes() == (SAMPLES / "norwegian-short-3s.mp3").read_bytes()
     assert (src / "tom.wav").stat().st_size == 0
 
 
+@pytest.mark.slow
 def test_ten_seconds_of_silence_gives_no_invented_text(make_silence, tmp_path):
     silence = make_silence(10.0)
     out = tmp_path / "ut"
@@ -71,6 +75,7 @@ def test_ten_seconds_of_silence_gives_no_invented_text(make_silence, tmp_path):
     assert t["source"]["duration"] == pytest.approx(10.0, abs=0.05)
 
 
+@pytest.mark.slow
 def test_silence_without_vad_is_caught_by_the_guards(make_silence, tmp_path):
     silence = make_silence(10.0)
     result = run_cli("transcribe", silence, "-o", tmp_path, "--format", "json", "--no-vad")

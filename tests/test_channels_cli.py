@@ -1,9 +1,13 @@
 """`--channels-as-speakers`: a stereo recording with one microphone per person."""
 import numpy as np
+import pytest
 
 import media
 from conftest import SAMPLES, run_cli
 from kodeklar.core import transcript as tr
+
+# kodeklar in subprocesses on real audio: the full suite's, not the quick lane's
+pytestmark = pytest.mark.slow
 
 
 def test_each_channel_is_a_speaker(tmp_path):

@@ -9,6 +9,9 @@ import pytest
 from conftest import SAMPLES, run_cli
 from kodeklar.core import transcript as tr
 
+# kodeklar in subprocesses on real audio: the full suite's, not the quick lane's
+pytestmark = pytest.mark.slow
+
 # measured: 0.71 for Whisper base int8 on this clip (bench/RESULTS.md); base is weak on
 # Norwegian, a stronger model (NB-Whisper) is for real work
 WER_BOUND_8S = 0.75
@@ -86,7 +89,6 @@ def test_pseudonymous_names_by_default(tmp_path):
     assert "norwegian-short-3s" in (tmp_path / "private" / "sources.json").read_text()
 
 
-@pytest.mark.slow
 def test_speakers_option_diarises_and_recordings_table_sets_counts_per_file(tmp_path):
     """`transcribe --speakers 2` diarises (it used to do nothing); a `[recordings."name"]`
     table gives one file of the batch its own count."""
