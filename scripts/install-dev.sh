@@ -9,3 +9,8 @@ python -m pip install -e '.[dev,openai]'
 # the checkpoint behind transcribe/diarise/segmentation.onnx, for its ONNX-vs-torch test
 # (tests never download): pyannote's segmentation model as shipped in the whisperx wheel
 python -m pip download whisperx==3.8.6 --no-deps -d .cache/whisperx
+# the GE2E weights behind transcribe/diarise/speaker_encoder.onnx, for export_encoder's test:
+# resemblyzer without its 'typing' backport (it would shadow the standard library's), and
+# webrtcvad as the webrtcvad-wheels build (the original imports the removed pkg_resources);
+# resemblyzer's other needs (torch, librosa) are installed above
+python -m pip install --no-deps "resemblyzer==0.1.4" "webrtcvad-wheels>=2.0.14"
