@@ -108,7 +108,12 @@ def test_holdout_and_init_from_continue_the_trained_model(trained, data, tmp_pat
     assert (out / "config.cfg").is_file()
 
 
-def test_evaluate_prints_a_table_per_label_and_view(trained, data, capsys):
+def test_evaluate_prints_a_table_per_label_and_view(trained, data, capsys, monkeypatch):
+    # the script pins its thread counts in the environment; monkeypatch takes them back
+    # afterwards, or every later `kodeklar` subprocess of the session would decode on one
+    # thread (and CTranslate2's words depend on the thread count)
+    monkeypatch.setenv("OMP_NUM_THREADS", "1")
+    monkeypatch.setenv("OPENBLAS_NUM_THREADS", "1")
     evaluate.main(["--model", str(trained), "--data", str(data)])
     printed = capsys.readouterr().out
     table = [line for line in printed.splitlines() if line.startswith("|")]

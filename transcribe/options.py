@@ -72,7 +72,7 @@ class TranscribeOptions:
                               "primes Whisper's spelling.", cli="--glossary", metavar="NAME")
     cpu_threads: int = opt(0, "CPU threads; 0 = every core.")
     seed: int = opt(0, "For Whisper's temperature fallback: the same input gives the same "
-                    "transcript.")
+                    "transcript (with the same thread counts).")
 
     def as_params(self) -> dict:
         """For provenance, which travels with the anonymised transcript: the glossary holds
