@@ -178,3 +178,12 @@ def test_a_segment_is_split_where_its_words_lie_far_apart():
     assert out[0] is whole
     assert [(s.start, s.end, s.text) for s in out[1:]] == [(406.48, 407.14, "Ja,"), (429.46, 430.42, "jeg heter")]
     assert all(s.flags == ["low_confidence"] for s in out[1:])
+
+
+def test_the_transcript_names_the_thread_counts(dialogue, monkeypatch):
+    # the words can depend on them (CTranslate2 sums in another order), so provenance says
+    monkeypatch.setenv("OMP_NUM_THREADS", "2")
+    clip = dialogue[:5 * RATE]
+    source = Source(name="clip", sha256="0" * 64, duration=5.0)
+    t = asr.transcribe(clip, source, TranscribeOptions(cpu_threads=1), models.resolve("base"), "test")
+    assert (t.provenance.params["threads"], t.provenance.params["omp_num_threads"]) == (1, "2")

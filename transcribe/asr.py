@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import os
 from typing import Callable, Iterable
 
 from kodeklar.core.transcript import (Provenance, Segment, Source, Span,
@@ -124,8 +125,12 @@ def transcribe(audio, source: Source, options, model: ModelInfo, tool: str,
     if on_progress:
         on_progress(source.duration)
     params = options.as_params()
+    # the words can depend on the thread counts (summing order), so the transcript says which;
+    # not part of the cache key: a Slurm task and its finishing job may run on other nodes
     params.update(device=getattr(engine, "device", options.device),
-                  compute_type=getattr(engine, "compute_type", options.compute_type))
+                  compute_type=getattr(engine, "compute_type", options.compute_type),
+                  threads=getattr(engine, "threads", options.cpu_threads),
+                  omp_num_threads=os.environ.get("OMP_NUM_THREADS", ""))
     provenance = Provenance(
         tool=tool, engine=f"{engine.name} {engine.version}", model=model.name,
         model_sha256=model.sha256, params=params,

@@ -38,11 +38,11 @@ class FasterWhisperEngine:
         self.device = pick_device(options.device)
         self.compute_type = pick_compute_type(options.compute_type, self.device)
         # CTranslate2's own default leaves cores idle on a small machine
-        threads = options.cpu_threads or os.cpu_count() or 0
+        self.threads = options.cpu_threads or os.cpu_count() or 0
         try:
             self.model = WhisperModel(str(model_dir), device=self.device,
                                       compute_type=self.compute_type,
-                                      cpu_threads=threads, local_files_only=True)
+                                      cpu_threads=self.threads, local_files_only=True)
         except (RuntimeError, ValueError, OSError) as e:
             raise UserError(f"cannot load model {model_dir} on {self.device}/{self.compute_type}: "
                             f"{type(e).__name__}: {str(e).splitlines()[0][:200]}") from None

@@ -50,6 +50,7 @@ class OpenAIWhisperEngine:
         self.compute_type = "float16" if fp16 else "float32"
         if options.cpu_threads:
             torch.set_num_threads(options.cpu_threads)
+        self.threads = torch.get_num_threads()
         model_dir = Path(model_dir)
         given = model_dir.is_file() and model_dir.suffix == ".pt"
         checkpoint = model_dir if given else openai_checkpoint(model_dir, cache_dir() / "openai-whisper")
