@@ -6,6 +6,7 @@ terminal: the caller's `on_event` gets what to show."""
 from __future__ import annotations
 
 import contextlib
+from functools import partial
 import os
 import shutil
 import tempfile
@@ -88,18 +89,10 @@ def run(inputs: list[str], settings: pipeline.Settings,
         run_ = settings.config.run
         names = [man.name_for(f, run_.keep_names, run_.name_prefix) for f in files]
         man.save()
-        durations = [audio.probe_duration(f) if f.is_file() else 0.0 for f in files]
-        works = [pipeline.work(d, settings) for d in durations]
-        on_event(events.BatchStarted(work=sum(works), audio=sum(durations)))
-        results = []
-        for f, name, duration, todo in zip(files, names, durations, works):
-            on_event(events.RecordingStarted(name, work=todo, audio=duration))
-            with _recording_locked(settings.out, name, on_event):
-                entry = man.recording(name)
-                results.append(_one(f, name, settings, entry, on_event, man.save,
-                                    lambda: pipeline.process(f, name, settings, entry, on_event, man.save)))
-                man.save()
-        return _close(settings, results, on_event)
+        return _each(settings, man, on_event, [
+            (name, f, audio.probe_duration(f) if f.is_file() else 0.0,
+             partial(pipeline.process, f, name, settings, on_event=on_event, on_start=man.save))
+            for f, name in zip(files, names)])
 
 
 def reanonymise(raw_paths: list[Path], settings: pipeline.Settings,
@@ -121,21 +114,29 @@ def reanonymise(raw_paths: list[Path], settings: pipeline.Settings,
         raise UserError("two transcripts have the same name; anonymise them into separate folders")
     with _locked(settings.out) as man:
         # the run's own recording, when OUT is the run's folder: the exports link its copy
-        inputs = {s["name"]: Path(s["input"]) for s in man.sources.values()}
-        durations = [raw.source.duration for raw in raws]
-        works = [pipeline.work(d, settings) for d in durations]
-        on_event(events.BatchStarted(work=sum(works), audio=sum(durations)))
-        results = []
-        for path, raw, name, work in zip(raw_paths, raws, names, works):
-            audio = inputs.get(name)
-            audio = audio if audio is not None and audio.is_file() else None
-            on_event(events.RecordingStarted(name, work=work, audio=raw.source.duration))
-            with _recording_locked(settings.out, name, on_event):
-                entry = man.recording(name)
-                results.append(_one(path, name, settings, entry, on_event, man.save,
-                                    lambda: pipeline.redo(raw, name, settings, entry, audio, on_event)))
-                man.save()
-        return _close(settings, results, on_event)
+        audio = {s["name"]: Path(s["input"]) for s in man.sources.values()
+                 if Path(s["input"]).is_file()}
+        return _each(settings, man, on_event, [
+            (name, path, raw.source.duration,
+             partial(pipeline.redo, raw, name, settings, audio=audio.get(name), on_event=on_event))
+            for path, raw, name in zip(raw_paths, raws, names)])
+
+
+def _each(settings: pipeline.Settings, man, on_event, recordings: list) -> int:
+    """The batch loop `run` and `reanonymise` share: `recordings` holds (name, path, seconds
+    of audio, process) each, where process(entry) does the work for the manifest `entry`;
+    each runs under its recording's lock, and its entry is saved after it."""
+    works = [pipeline.work(seconds, settings) for _, _, seconds, _ in recordings]
+    on_event(events.BatchStarted(work=sum(works), audio=sum(r[2] for r in recordings)))
+    results = []
+    for (name, path, seconds, process), work in zip(recordings, works):
+        on_event(events.RecordingStarted(name, work=work, audio=seconds))
+        with _recording_locked(settings.out, name, on_event):
+            entry = man.recording(name)
+            results.append(_one(path, name, settings, entry, on_event, man.save,
+                                partial(process, entry)))
+            man.save()
+    return _close(settings, results, on_event)
 
 
 def _close(settings: pipeline.Settings, results: list, on_event) -> int:
