@@ -69,6 +69,16 @@ def test_a_stretch_the_decoder_skips_is_decoded_again(dialogue):
     assert [s.start for s in checked.segments] == sorted(s.start for s in checked.segments)
 
 
+def test_a_retry_decodes_a_bounded_number_of_tokens():
+    # what a short stretch may decode grows with its length and stays within the window
+    # Whisper has left after carrying over its longest prompt
+    budgets = [coverage.token_budget(s) for s in (1, 5, 10, 25, 30)]
+    assert budgets == sorted(budgets) and budgets[0] >= 15 and budgets[-1] == coverage.MAX_TOKENS
+    assert coverage.MAX_TOKENS + 224 + 4 <= 448
+    retry = asr.retry_options(TranscribeOptions())
+    assert retry.log_prob_threshold is None and retry.compression_ratio_threshold is not None
+
+
 def test_what_stays_wordless_is_untranscribed(dialogue):
     checked = coverage.check(dialogue, [], 3.0, lambda start, end: [])
     assert checked.segments == []

@@ -57,6 +57,14 @@ def test_the_batched_path_runs_with_the_engines_options(engine, monkeypatch):
     assert list(engine.transcribe(samples, dataclasses.replace(options, batch_size=1)).segments)
 
 
+def test_max_tokens_bounds_what_a_window_decodes(engine):
+    samples, _ = audio.decode(SAMPLES / "norwegian-medium-8s.mp3")
+    options = dataclasses.replace(TranscribeOptions(), batch_size=1, vad=False)
+    whole = [w for s in engine.transcribe(samples, options).segments for w in s.words]
+    bounded = [w for s in engine.transcribe(samples, options, max_tokens=4).segments for w in s.words]
+    assert len(whole) > 8 and 0 < len(bounded) <= 4
+
+
 def test_an_openai_checkpoint_is_refused_with_advice(tmp_path):
     checkpoint = tmp_path / "base.pt"
     checkpoint.write_bytes(b"x")

@@ -27,9 +27,12 @@ def engine_for(options, model: ModelInfo):
 def retry_options(options):
     """How a stretch of speech left without words is decoded again: Whisper's no-speech
     skip, the VAD and the glossary prompt are each a way such a stretch gets lost; and the
-    sequential decoder, with its own windowing, where the first pass was batched."""
+    sequential decoder, with its own windowing, where the first pass was batched. Nor is a
+    reading re-sampled at every temperature for its low average log-probability: such
+    stretches (crosstalk, distant voices) are where that costs most, and the words' own
+    probabilities mark an unsure reading for the coder anyway."""
     return dataclasses.replace(options, vad=False, no_speech_threshold=None, glossary=[],
-                               batch_size=1)
+                               batch_size=1, log_prob_threshold=None)
 
 
 def _guarded(decoded: Iterable[engines.DecodedSegment], audio, options, dropped: dict,
@@ -83,7 +86,8 @@ def _decode_piece(engine, piece, options, on_progress, offset: float) -> dict:
 
         def redecode(start: float, end: float) -> list[Segment]:
             part = piece[int(start * coverage.SAMPLE_RATE):int(end * coverage.SAMPLE_RATE)]
-            return _guarded(engine.transcribe(part, retry).segments, part, retry, dropped, offset=start)
+            decoded = engine.transcribe(part, retry, max_tokens=coverage.token_budget(end - start))
+            return _guarded(decoded.segments, part, retry, dropped, offset=start)
 
         checked = coverage.check(piece, segments, options.coverage_min_gap, redecode)
         segments, untranscribed, stats = checked.segments, checked.untranscribed, checked.stats

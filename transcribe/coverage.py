@@ -25,6 +25,8 @@ ENERGY_MIN_DB = -55.0        # and above this absolute level (digital silence is
 ENERGY_HOLD = 0.3            # short dips inside a word are not pauses
 RETRY_WINDOW = 25.0          # seconds; Whisper sees at most 30
 WORD_JUMP = 3.0              # seconds between two words of one segment that cannot be one utterance
+TOKENS_PER_SECOND = 15       # well above fast speech, timestamp tokens included
+MAX_TOKENS = 220             # what a window may hold after the longest prompt Whisper carries over
 
 
 @dataclass
@@ -149,6 +151,14 @@ def split_at_jumps(segments: list[Segment]) -> list[Segment]:
                                            text="".join(w.text for w in words).strip(),
                                            flags=list(seg.flags)))
     return out
+
+
+def token_budget(seconds: float) -> int:
+    """The most tokens a retry of `seconds` of audio may decode. A stretch the first pass
+    found no words in is often one Whisper loops on; without a bound each loop runs to the
+    window's full length at every fallback temperature, for text the compression guard
+    throws away anyway."""
+    return min(MAX_TOKENS, int(TOKENS_PER_SECOND * seconds) + 10)
 
 
 def _pieces(span: Span, duration: float) -> list[tuple[float, float]]:

@@ -1,5 +1,7 @@
 """Speech engines, registered by name. An engine module defines `load(model_dir, options)`
-returning an object with `name`, `version`, `transcribe(audio, options) -> Decoded`.
+returning an object with `name`, `version`,
+`transcribe(audio, options, max_tokens=None) -> Decoded` (`max_tokens` bounds the tokens of
+each 30 s window).
 Adding an engine means adding one module and one line here."""
 from __future__ import annotations
 

@@ -48,7 +48,7 @@ class FasterWhisperEngine:
                             f"{type(e).__name__}: {str(e).splitlines()[0][:200]}") from None
         self.batched = BatchedInferencePipeline(self.model)
 
-    def transcribe(self, audio, options) -> Decoded:
+    def transcribe(self, audio, options, max_tokens: int | None = None) -> Decoded:
         import ctranslate2
 
         # per recording, so a transcript does not depend on what the process decoded before
@@ -62,6 +62,7 @@ class FasterWhisperEngine:
             log_prob_threshold=options.log_prob_threshold,
             compression_ratio_threshold=options.compression_ratio_threshold,
             initial_prompt=options.initial_prompt(),
+            max_new_tokens=max_tokens,
         )
         # batches of VAD chunks keep every core busy, on CPU too (bench/RESULTS.md); the
         # batched pipeline cuts long audio only where its VAD finds speech

@@ -68,7 +68,7 @@ class OpenAIWhisperEngine:
         if heads is not None:
             self.model.set_alignment_heads(heads)
 
-    def transcribe(self, audio, options) -> Decoded:
+    def transcribe(self, audio, options, max_tokens: int | None = None) -> Decoded:
         import torch
 
         # per recording, so a transcript does not depend on what the process decoded before
@@ -82,7 +82,7 @@ class OpenAIWhisperEngine:
             probs = self.detect_language(audio)
             language = max(probs, key=probs.get)
             probability = probs[language]
-        segments = self._segments(audio, language, options)
+        segments = self._segments(audio, language, options, max_tokens)
         if speech_chunks:
             from faster_whisper.transcribe import restore_speech_timestamps
 
@@ -106,7 +106,7 @@ class OpenAIWhisperEngine:
         _, probs = self.model.detect_language(mel.half() if self.compute_type == "float16" else mel)
         return dict(sorted(probs.items(), key=lambda kv: -kv[1]))
 
-    def _segments(self, audio, language: str, options):
+    def _segments(self, audio, language: str, options, max_tokens: int | None):
         """Decoded lazily, like faster-whisper's generator: nothing runs until iterated."""
         if audio.size == 0:
             return
@@ -121,6 +121,7 @@ class OpenAIWhisperEngine:
             logprob_threshold=options.log_prob_threshold,
             compression_ratio_threshold=options.compression_ratio_threshold,
             initial_prompt=options.initial_prompt(),
+            sample_len=max_tokens,
         )
         for s in result["segments"]:
             words = [Word(start=round(w["start"], 3), end=round(w["end"], 3), text=w["word"],
