@@ -45,6 +45,21 @@ def test_mel_matches_resemblyzer():
     np.testing.assert_allclose(features.mel_spectrogram(audio), theirs, rtol=1e-4, atol=1e-6)
 
 
+def test_mel_is_the_same_read_in_chunks_and_from_a_file(tmp_path, monkeypatch):
+    audio = np.random.default_rng(1).standard_normal(RATE * 3 + 77).astype(np.float32) * 0.05
+    whole = features.mel_spectrogram(audio, gain=2.0)
+    path = tmp_path / "a.f32"
+    audio.tofile(path)
+    monkeypatch.setattr(features, "CHUNK", 7)
+    # equal up to the summing order of FFTs and products of other lengths
+    np.testing.assert_allclose(features.mel_spectrogram(audio, gain=2.0), whole, rtol=1e-5, atol=1e-9)
+    from transcribe.audio import Recording
+    np.testing.assert_allclose(features.mel_spectrogram(Recording(path, len(audio)), gain=2.0), whole,
+                               rtol=1e-5, atol=1e-9)
+    assert features.volume_gain(Recording(path, len(audio))) == pytest.approx(features.volume_gain(audio))
+    assert features.volume_gain(audio * 100) == 1.0      # loud audio is never lowered
+
+
 def der(name: str, turns: list[SpeakerTurn], collar: float = 0.25) -> float:
     os.environ["PYANNOTE_METRICS_ENABLED"] = "0"
     from pyannote.core import Annotation, Segment, Timeline

@@ -84,6 +84,11 @@ def test_private_outputs_are_owner_only(batch):
         assert path.stat().st_mode & 0o777 == expected, path
 
 
+def test_the_decoded_audio_is_removed_after_the_run(batch):
+    out, _ = batch
+    assert list((out / "private").rglob("*.f32")) == []
+
+
 def test_key_show_needs_the_right_passphrase(batch):
     out, _ = batch
     shown = run_cli("key", "show", out / "private" / "key.kodeklar")

@@ -104,7 +104,7 @@ def _decode_piece(engine, piece, options, on_progress, offset: float) -> dict:
 def transcribe(audio, source: Source, options, model: ModelInfo, tool: str,
                on_progress: Callable[[float], None] | None = None,
                checkpoint: pieces.Checkpoint | None = None) -> Transcript:
-    """Decode `audio` (16 kHz mono float32) piece by piece and return a guarded,
+    """Decode `audio` (16 kHz mono float32: an array or a Recording) piece by piece and return a guarded,
     coverage-checked, timestamped Transcript. With a `checkpoint`, pieces an interrupted
     run saved are taken from it and each new piece is saved as soon as it is decoded."""
     engine = engine_for(options, model)

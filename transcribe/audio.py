@@ -2,7 +2,7 @@
 
 Phones, dictaphones and Nettskjema give m4a, mp3, wav, mp4/mov video, ogg, flac, with one
 to six channels at any sample rate. Everything is decoded here, once, so the rest of the
-pipeline sees plain arrays."""
+pipeline sees plain arrays, or a Recording on disk read a slice at a time."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -53,10 +53,26 @@ def _open(path: Path):
 def decode(path: str | Path, mono: bool = True, sample_rate: int = SAMPLE_RATE):
     """Decode to float32 at `sample_rate`: shape (n,) when `mono`, else (channels, n).
     Returns (samples, Probe of the original stream)."""
-    import av
-    import numpy as np
+    samples, probe = _decode(Path(path), mono, sample_rate, Samples)
+    samples = samples.array()
+    return (samples[0] if mono else samples), probe
 
-    path = Path(path)
+
+def decode_to_file(path: str | Path, dest: Path):
+    """Decode to 16 kHz mono float32 in the raw file `dest` (owner-only), for recordings
+    too long to hold in memory. Returns (Recording, Probe of the original stream)."""
+    try:
+        written, probe = _decode(Path(path), True, SAMPLE_RATE, lambda _, __: FileSamples(dest))
+    except BaseException:
+        dest.unlink(missing_ok=True)
+        raise
+    written.close()
+    return Recording(dest, written.length), probe
+
+
+def _decode(path: Path, mono: bool, sample_rate: int, sink):
+    import av
+
     container = _open(path)
     try:
         stream = container.streams.audio[0]
@@ -66,7 +82,7 @@ def decode(path: str | Path, mono: bool = True, sample_rate: int = SAMPLE_RATE):
         original_rate = stream.codec_context.sample_rate or sample_rate
         stated = (float(stream.duration * stream.time_base) if stream.duration
                   else (container.duration or 0) / 1_000_000)
-        samples = Samples(1 if mono else channels, int(min(stated, MAX_STATED) * sample_rate) + sample_rate)
+        samples = sink(1 if mono else channels, int(min(stated, MAX_STATED) * sample_rate) + sample_rate)
         broken = 0
         for frame in frames(container, stream):
             if frame is None:
@@ -82,11 +98,10 @@ def decode(path: str | Path, mono: bool = True, sample_rate: int = SAMPLE_RATE):
         container.close()
     if not samples.length:
         raise UserError(f"{path}: contains no decodable audio")
-    samples = samples.array()
-    duration = samples.shape[1] / sample_rate
+    duration = samples.length / sample_rate
     probe = Probe(duration=duration, channels=channels, sample_rate=original_rate,
                   damage=_damage(duration, stated, broken))
-    return (samples[0] if mono else samples), probe
+    return samples, probe
 
 
 class Samples:
@@ -114,6 +129,47 @@ class Samples:
 
     def array(self):
         return self.buffer[:, :self.length]
+
+
+class FileSamples:
+    """Decoded mono audio appended to a raw float32 file as it comes."""
+
+    def __init__(self, path: Path):
+        import os
+
+        self.file = os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb")
+        self.length = 0
+
+    def add(self, block) -> None:
+        self.file.write(block[0].tobytes())
+        self.length += block.shape[1]
+
+    def close(self) -> None:
+        self.file.close()
+
+
+class Recording:
+    """A decoded mono 16 kHz recording in a raw float32 file, read a slice at a time: the
+    stages take what they need (a piece, a window), so a three-hour recording costs memory
+    by the piece, not by its length. `len()` and contiguous slices work as on an array."""
+
+    def __init__(self, path: Path, length: int):
+        self.path, self.length = path, length
+
+    def __len__(self) -> int:
+        return self.length
+
+    def __getitem__(self, key: slice):
+        import numpy as np
+
+        if not isinstance(key, slice) or key.step not in (None, 1):
+            raise TypeError("a Recording is read by contiguous slices")
+        start, stop, _ = key.indices(self.length)
+        return np.fromfile(self.path, dtype=np.float32, count=max(0, stop - start),
+                           offset=start * 4)
+
+    def remove(self) -> None:
+        self.path.unlink(missing_ok=True)
 
 
 def frames(container, stream):

@@ -108,7 +108,9 @@ class Job:
 
         if self.samples is None:
             t = time.perf_counter()
-            self.samples, self.probe = audio.decode(self.path)
+            # on disk, read a piece at a time: memory must not grow with the recording
+            spill = manifest.private_dir(self.settings.out, "cache") / f"{self.sha}.audio.f32"
+            self.samples, self.probe = audio.decode_to_file(self.path, spill)
             self.stages["ingest"] = {"seconds": round(time.perf_counter() - t, 2)}
         return self.samples
 
@@ -274,9 +276,13 @@ def process(path: Path, name: str, settings: Settings, entry: dict,
     job.started = started
     if on_start:
         on_start()
-    for stage, run in MAKE:
-        if stage == "transcribe" or _wanted(stage, settings, c):
-            job.transcript = run(job)
+    try:
+        for stage, run in MAKE:
+            if stage == "transcribe" or _wanted(stage, settings, c):
+                job.transcript = run(job)
+    finally:
+        if job.samples is not None:
+            job.samples.remove()
     job.raw = job.transcript
     private_raw = manifest.private_dir(settings.out, "raw") / f"{name}.json"
     write_atomic(private_raw, job.raw.to_json() + "\n", mode=manifest.PRIVATE_FILE_MODE)

@@ -36,6 +36,10 @@ def _check(options: DiariseOptions) -> None:
 def _mono16k(audio, sample_rate: int):
     import numpy as np
 
+    from transcribe.audio import Recording
+
+    if isinstance(audio, Recording):
+        return audio  # read a window at a time; already 16 kHz mono
     audio = np.asarray(audio, dtype=np.float32)
     if audio.ndim != 1:
         raise ValueError(f"expected mono audio, got shape {audio.shape}")

@@ -54,7 +54,7 @@ def _voices(audio, starts, active, options) -> tuple[np.ndarray, np.ndarray]:
     resemblyzer does for an utterance. Returns the unit embeddings and
     their (window, local speaker) pairs. Utterances are embedded a few hundred at a time:
     held all at once, a long recording's would take gigabytes."""
-    mel = features.mel_spectrogram(features.normalize_volume(audio))
+    mel = features.mel_spectrogram(audio, features.volume_gain(audio))
     width = int(round(options.window / MEL))
     hop = max(1, int(round(options.step / MEL)))
     fpw = active.shape[1]

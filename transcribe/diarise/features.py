@@ -15,12 +15,15 @@ CHUNK = 6000      # frames (one minute) transformed at a time
 TARGET_DBFS = -30  # resemblyzer raises quiet recordings to this level, never lowers them
 
 
-def normalize_volume(audio: np.ndarray) -> np.ndarray:
-    rms = np.sqrt(np.mean(np.square(audio, dtype=np.float64)))
-    if rms == 0:
-        return audio
-    gain_db = TARGET_DBFS - 20 * np.log10(rms)
-    return audio * np.float32(10 ** (gain_db / 20)) if gain_db > 0 else audio
+def volume_gain(audio) -> float:
+    """The factor resemblyzer's normalisation multiplies the audio by: a quiet recording is
+    raised to TARGET_DBFS, a loud one left alone. Read a minute at a time."""
+    squares = sum(float(np.sum(np.square(audio[i:i + 60 * SAMPLE_RATE], dtype=np.float64)))
+                  for i in range(0, len(audio), 60 * SAMPLE_RATE))
+    if squares == 0:
+        return 1.0
+    gain_db = TARGET_DBFS - 20 * np.log10(np.sqrt(squares / len(audio)))
+    return float(10 ** (gain_db / 20)) if gain_db > 0 else 1.0
 
 
 def _hz_to_mel(hz: np.ndarray) -> np.ndarray:
@@ -53,16 +56,25 @@ def mel_filters() -> np.ndarray:
     return filters.astype(np.float32)
 
 
-def mel_spectrogram(audio: np.ndarray) -> np.ndarray:
-    """(n_frames, N_MELS) float32; frame i is centred on sample i * HOP."""
-    padded = np.pad(np.asarray(audio, dtype=np.float32), N_FFT // 2)
-    n_frames = 1 + (len(padded) - N_FFT) // HOP
-    frames = np.lib.stride_tricks.as_strided(
-        padded, shape=(n_frames, N_FFT), strides=(padded.strides[0] * HOP, padded.strides[0]),
-        writeable=False)
+def mel_spectrogram(audio, gain: float = 1.0) -> np.ndarray:
+    """(n_frames, N_MELS) float32 of `audio` times `gain`; frame i is centred on sample
+    i * HOP. The audio (an array or a Recording) is read CHUNK frames at a time: a whole
+    recording's frames or spectrum would take gigabytes."""
+    n_frames = 1 + len(audio) // HOP
     window = (0.5 - 0.5 * np.cos(2 * np.pi * np.arange(N_FFT) / N_FFT)).astype(np.float32)
     mel = np.empty((n_frames, N_MELS), dtype=np.float32)
-    for i in range(0, n_frames, CHUNK):  # a whole recording's spectrum would take gigabytes
-        power = np.abs(np.fft.rfft(frames[i:i + CHUNK] * window, axis=1)) ** 2
-        mel[i:i + CHUNK] = power.astype(np.float32) @ mel_filters().T
+    for i in range(0, n_frames, CHUNK):
+        count = min(CHUNK, n_frames - i)
+        # the samples these frames see, zero beyond the recording's ends
+        first = i * HOP - N_FFT // 2
+        padded = np.zeros((count - 1) * HOP + N_FFT, dtype=np.float32)
+        piece = audio[max(first, 0):first + len(padded)]
+        padded[max(-first, 0):max(-first, 0) + len(piece)] = piece
+        if gain != 1.0:
+            padded *= np.float32(gain)
+        frames = np.lib.stride_tricks.as_strided(
+            padded, shape=(count, N_FFT), strides=(padded.strides[0] * HOP, padded.strides[0]),
+            writeable=False)
+        power = np.abs(np.fft.rfft(frames * window, axis=1)) ** 2
+        mel[i:i + count] = power.astype(np.float32) @ mel_filters().T
     return mel

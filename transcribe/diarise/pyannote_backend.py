@@ -36,7 +36,8 @@ def diarise(audio: np.ndarray, options) -> list[SpeakerTurn]:
     import torch  # present whenever pyannote.audio is
     hints = ({"num_speakers": options.speakers} if options.speakers else
              {"min_speakers": options.min_speakers, "max_speakers": options.max_speakers})
-    result = pipeline({"waveform": torch.from_numpy(audio)[None], "sample_rate": 16000}, **hints)
+    # pyannote takes the waveform in memory: a Recording on disk is read whole
+    result = pipeline({"waveform": torch.from_numpy(audio[:])[None], "sample_rate": 16000}, **hints)
     # pyannote.audio 4 wraps the annotation in an output object; 3.x returns it directly
     annotation = getattr(result, "speaker_diarization", result)
     return [SpeakerTurn(round(seg.start, 3), round(seg.end, 3), str(label))
