@@ -4,6 +4,8 @@ other in one process.
 
     python bench/bench_batched.py [AUDIO] [--runs seq,kodeklar,kodeklar-seq] [--rounds 2] [--batch-size 8]
 
+A run named `kodeklar-bN` is `kodeklar` at batch size N (to compare batch sizes in one process).
+
 The runs take turns, `--rounds` times, so that a load other jobs put on the machine falls
 on all of them alike; each run's fastest round counts. Prints one JSON line per run and
 round (seconds, real-time factor, words), the throughput ratios against the bare loop, and the word error rate of each run against the bare loop's text on
@@ -55,7 +57,7 @@ def main() -> None:
     parser.add_argument("audio", nargs="?", type=Path, default=SPEECH / "ub_erna.mp3")
     parser.add_argument("--runs", default="seq,kodeklar,kodeklar-seq")
     parser.add_argument("--rounds", type=int, default=2)
-    parser.add_argument("--batch-size", type=int, default=8)
+    parser.add_argument("--batch-size", type=int, default=0, help="0 = the engine's default")
     args = parser.parse_args()
 
     import jiwer
@@ -73,6 +75,10 @@ def main() -> None:
     runs = {"seq": lambda a: bare(model, a, options),
             "kodeklar": lambda a: ours(a, options, info),
             "kodeklar-seq": lambda a: ours(a, dataclasses.replace(options, batch_size=1), info)}
+    for name in args.runs.split(","):
+        if name.startswith("kodeklar-b"):
+            sized = dataclasses.replace(options, batch_size=int(name.removeprefix("kodeklar-b")))
+            runs[name] = lambda a, o=sized: ours(a, o, info)
     results = {}
     for round_ in range(args.rounds):
         for name in args.runs.split(","):

@@ -134,6 +134,7 @@ def transcribe(audio, source: Source, options, model: ModelInfo, tool: str,
     params.update(device=getattr(engine, "device", options.device),
                   compute_type=getattr(engine, "compute_type", options.compute_type),
                   threads=getattr(engine, "threads", options.cpu_threads),
+                  batch_size=options.batch_size or getattr(engine, "batch_size", 1),
                   omp_num_threads=os.environ.get("OMP_NUM_THREADS", ""))
     provenance = Provenance(
         tool=tool, engine=f"{engine.name} {engine.version}", model=model.name,

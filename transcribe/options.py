@@ -44,8 +44,9 @@ class TranscribeOptions:
     compute_type: str = opt("auto", "auto (int8 on CPU, float16 on CUDA), int8, float16, "
                             "float32 …", cli="--compute-type")
     beam_size: int = opt(5, "Beam search width.", cli="--beam-size", limits=(1, 20))
-    batch_size: int = opt(8, "Decode this many VAD chunks at once; 1 = sequential.",
-                          cli="--batch-size", limits=(1, 256))
+    batch_size: int = opt(0, "Decode this many VAD chunks at once; 1 = sequential; 0 = 4 on "
+                          "CPU (as fast as 8 there, at half the memory), 8 on CUDA.",
+                          cli="--batch-size", limits=(0, 256))
     vad: bool = opt(True, "Silero VAD: no decoding of silence (--no-vad decodes silence "
                     "too, not advised).", cli="--no-vad")
     word_timestamps: bool = opt(True, "A time for every word.")

@@ -47,6 +47,9 @@ class FasterWhisperEngine:
             raise UserError(f"cannot load model {model_dir} on {self.device}/{self.compute_type}: "
                             f"{type(e).__name__}: {str(e).splitlines()[0][:200]}") from None
         self.batched = BatchedInferencePipeline(self.model)
+        # on CPU a batch's beams hold the encoder's cross-attention cache each, so memory
+        # grows with the batch while speed stops growing once the cores are busy
+        self.batch_size = options.batch_size or (8 if self.device == "cuda" else 4)
 
     def transcribe(self, audio, options, max_tokens: int | None = None) -> Decoded:
         import ctranslate2
@@ -66,8 +69,9 @@ class FasterWhisperEngine:
         )
         # batches of VAD chunks keep every core busy, on CPU too (bench/RESULTS.md); the
         # batched pipeline cuts long audio only where its VAD finds speech
-        if options.batch_size > 1 and (options.vad or len(audio) <= 30 * 16000):
-            segments, info = self.batched.transcribe(audio, batch_size=options.batch_size, **kwargs)
+        batch_size = options.batch_size or self.batch_size
+        if batch_size > 1 and (options.vad or len(audio) <= 30 * 16000):
+            segments, info = self.batched.transcribe(audio, batch_size=batch_size, **kwargs)
         else:
             segments, info = self.model.transcribe(audio, **kwargs)
         probs = dict(info.all_language_probs or []) if options.language is None else {}
