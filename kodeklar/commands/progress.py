@@ -31,7 +31,14 @@ def _bar(console_):
 class PlainProgress:
     """Progress for a log file (an overnight batch job): no bar, no control characters;
     one line per recording every `interval` seconds with percent, audio position and ETA.
-    The same calls as the rich progress bar that a terminal gets."""
+    The same calls as the rich progress bar that a terminal gets.
+
+    The batched decoder hands over a batch's segments (minutes of audio) within
+    milliseconds, so a line taken at the first of them would read the position before the
+    batch and an ETA too long, and the next one too short. A line that is due is written
+    for the last update before a pause of at least BURST seconds: the end of a batch."""
+
+    BURST = 0.5
 
     def __init__(self, stream, interval: float = 30.0, clock_=time.monotonic):
         self.stream, self.interval, self.now = stream, interval, clock_
@@ -46,16 +53,19 @@ class PlainProgress:
 
     def add_task(self, description: str, total: float, audio: str = "", duration: float = 0.0):
         task = len(self.tasks)
-        self.tasks[task] = {"name": description, "total": total, "done": 0.0,
-                            "duration": duration, "printed": self.now(), "first": 0.0}
+        self.tasks[task] = {"name": description, "total": total, "done": 0.0, "seen": self.now(),
+                            "duration": duration, "printed": self.now(), "first": 0.0,
+                            "due": False}
         return task
 
     def update(self, task: int, completed: float) -> None:
-        t = self.tasks[task]
-        t["done"] = completed
-        if t["name"] != ALL and self.now() - t["printed"] >= self.interval:
-            t["printed"] = self.now()
-            self._line(t)
+        t, now = self.tasks[task], self.now()
+        if t["name"] != ALL:
+            if t["due"] and now - t["seen"] >= self.BURST:
+                self._line(t)
+                t["printed"], t["due"] = t["seen"], False
+            t["due"] = t["due"] or now - t["printed"] >= self.interval
+        t["done"], t["seen"] = completed, now
 
     def remove_task(self, task: int) -> None:
         self.tasks.pop(task, None)
@@ -65,16 +75,23 @@ class PlainProgress:
         self.tasks[task]["first"] = done
 
     def _line(self, t: dict) -> None:
+        """The line for `t` as of its last update, with the whole batch as of the same
+        moment (the batch's update follows the recording's)."""
         whole = self.tasks[0]  # all recordings
-        elapsed = self.now() - self.started
+        at = t["seen"]
+        elapsed = at - self.started
         # the work of this run so far, at this run's pace; skipped recordings cost nothing
         rate = (whole["done"] - whole["first"]) / elapsed if elapsed > 0 else 0.0
-        eta = clock((t["total"] - t["done"]) / rate) if rate > 0 else "?"
-        eta_all = clock((whole["total"] - whole["done"]) / rate) if rate > 0 else "?"
+        since = self.now() - at
+
+        def eta(left: float) -> str:
+            return clock(max(0.0, left / rate - since)) if rate > 0 else "?"
+
         audio = min(t["done"], t["duration"])
         print(f"kodeklar: progress: {t['name']} {100 * t['done'] / max(t['total'], 1e-9):.0f}% "
-              f"({clock(audio)} of {clock(t['duration'])} audio), ETA {eta}; "
-              f"all recordings {100 * whole['done'] / max(whole['total'], 1e-9):.0f}%, ETA {eta_all}",
+              f"({clock(audio)} of {clock(t['duration'])} audio), ETA {eta(t['total'] - t['done'])}; "
+              f"all recordings {100 * whole['done'] / max(whole['total'], 1e-9):.0f}%, "
+              f"ETA {eta(whole['total'] - whole['done'])}",
               file=self.stream, flush=True)
 
 
@@ -115,8 +132,9 @@ class Renderer:
         self.work = e.work
 
     def _Progress(self, e: events.Progress):
-        self.bar.update(self.total, completed=self.done_before + e.done)
+        # the recording first: a plain line is written for the previous update of both
         self.bar.update(self.task, completed=e.done)
+        self.bar.update(self.total, completed=self.done_before + e.done)
 
     def _RecordingFinished(self, e: events.RecordingFinished):
         r = e.result
