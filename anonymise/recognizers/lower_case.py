@@ -1,0 +1,108 @@
+"""Names in text without capitals (ASR output that lost them), each found by one cue around a
+word that looks like a name: a word NorNE train mostly capitalises, or one it never saw that is
+not formed like a Norwegian common word. They run only on sentences without capitals inside
+them: where there are capitals, capitals decide (recognizers/names.py)."""
+from __future__ import annotations
+
+from anonymise import gazetteers
+from anonymise.recognizers.base import SpanRecognizer
+from anonymise.recognizers.names import FILLERS, GENERIC_SERVICES
+from anonymise.span import Span
+from anonymise.tokens import Token
+
+# Shorter unseen words are as often clipped or misheard common words as names.
+MIN_NAME_LENGTH = 3
+# Verbs that attribute speech; in news and interviews the speaker's name follows them at the end
+# of a clause ("..., sier kalheim.").
+SPEECH_VERBS = frozenset({"sier", "seier", "sa", "sei", "mener", "meiner", "meinte", "mente",
+                          "skriver", "skriv", "skrev", "forteller", "fortel", "fortalde",
+                          "fortalte", "forklarer", "forklarar", "legger", "legg", "understreker",
+                          "understrekar", "påpeker", "påpeikar", "svarer", "svarar", "svarte",
+                          "spør", "spurte", "ler", "konkluderer", "konkluderar", "innrømmer",
+                          "innrømmar", "tror", "trur", "synes", "synest", "opplyser",
+                          "opplyser", "uttaler", "uttaler", "hevder", "hevdar"})
+# What may follow the name of a speaker after a speech verb.
+AFTER_SPEAKER = frozenset({".", ",", "!", "?", ":", ";", "og", "til", "i", "på", "som", "da",
+                           "då", "etter", "overfor", "om", "»", '"', "|", "-", "–"})
+
+
+def lower_case_sentence(tokens: list[Token]) -> bool:
+    return not any(t.capitalised for t in tokens if t.is_word and not t.initial)
+
+
+def looks_like_name(word: str) -> bool:
+    """A lower-case word NorNE train mostly capitalises mid-sentence, or one it never saw (seen
+    fewer than twice) that is not formed like a Norwegian common word."""
+    if len(word) < MIN_NAME_LENGTH or not word.replace("-", "").isalpha() or \
+            word in FILLERS or word in GENERIC_SERVICES or word in gazetteers.not_names():
+        return False
+    counts = gazetteers.word_case().get(word)
+    if counts is None:
+        return not gazetteers.looks_common(word)
+    lower, cap = counts
+    return cap > lower
+
+
+class _LowerCaseCue(SpanRecognizer):
+    priority = 1
+    entities = ("PERSON",)
+
+    def find(self, text: str, tokens: list[Token]) -> list[Span]:
+        if not lower_case_sentence(tokens):
+            return []
+        return [Span(tokens[first].start, tokens[last].end, self.category, self.score,
+                     self.name, self.reason)
+                for first, last in self.spans(tokens)]
+
+    def spans(self, tokens: list[Token]) -> list[tuple[int, int]]:
+        raise NotImplementedError
+
+
+def _first_name(word: str) -> bool:
+    """A first name from the SSB lists that is no common word as well ("andre", "vera", "dag"
+    are mostly written in lower case)."""
+    return word in gazetteers.first_names() and \
+        (word not in gazetteers.word_case() or looks_like_name(word))
+
+
+class SurnameAfterFirstName(_LowerCaseCue):
+    """"kari helene partapuoli": a name-like word after first names from the SSB lists is their
+    surname, and the first names are a person's too."""
+    name = "lower_surname"
+    score = 0.55
+    category = "PERSON"
+    reason = "lower case; a name-like word after a first name"
+
+    def spans(self, tokens: list[Token]) -> list[tuple[int, int]]:
+        found = []
+        for i in range(1, len(tokens)):
+            word = tokens[i].text
+            if word.islower() and _first_name(tokens[i - 1].text.lower()) and \
+                    looks_like_name(word):
+                first = i - 1
+                while first > 0 and _first_name(tokens[first - 1].text.lower()):
+                    first -= 1
+                found.append((first, i))
+        return found
+
+
+class SpeakerAfterSpeechVerb(_LowerCaseCue):
+    """"..., sier kalheim.": a name-like word right after a verb of saying, closing the clause."""
+    name = "lower_speaker"
+    score = 0.55
+    category = "PERSON"
+    reason = "lower case; a name-like word after a verb of saying"
+
+    def spans(self, tokens: list[Token]) -> list[tuple[int, int]]:
+        found = []
+        for i in range(1, len(tokens)):
+            word = tokens[i].text
+            after = tokens[i + 1].text.lower() if i + 1 < len(tokens) else "."
+            if tokens[i - 1].text.lower() in SPEECH_VERBS and word.islower() and \
+                    after in AFTER_SPEAKER and looks_like_name(word):
+                found.append((i, i))
+        return found
+
+
+def recognizers(language: str) -> list[SpanRecognizer]:
+    return [SurnameAfterFirstName(language), SpeakerAfterSpeechVerb(language)]
