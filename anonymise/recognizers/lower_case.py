@@ -26,6 +26,17 @@ AFTER_SPEAKER = frozenset({".", ",", "!", "?", ":", ";", "og", "til", "i", "på"
                            "då", "etter", "overfor", "om", "»", '"', "|", "-", "–"})
 
 
+PLACE_CUES = frozenset({"fra", "frå", "i", "på", "til", "ved", "nær", "mot", "utenfor",
+                        "utanfor"})
+
+
+# Last parts of Norwegian place names (farms, valleys, bays, headlands, islands).
+PLACE_ELEMENTS = ("stad", "land", "heim", "dal", "dalen", "vik", "vika", "fjord", "fjorden", "nes",
+                  "øy", "øya", "berg", "haug", "bø", "rud", "sund", "voll", "vold", "by", "eid",
+                  "moen", "åsen", "lia", "holm", "strand", "havn", "bukta", "vatn", "vann", "set",
+                  "seter", "sæter", "gard", "gård", "torp", "rød", "ås", "myra", "kollen", "våg")
+
+
 def lower_case_sentence(tokens: list[Token]) -> bool:
     return not any(t.capitalised for t in tokens if t.is_word and not t.initial)
 
@@ -105,4 +116,25 @@ class SpeakerAfterSpeechVerb(_LowerCaseCue):
 
 
 def recognizers(language: str) -> list[SpanRecognizer]:
-    return [SurnameAfterFirstName(language), SpeakerAfterSpeechVerb(language)]
+    return [SurnameAfterFirstName(language), SpeakerAfterSpeechVerb(language),
+            PlaceAfterPreposition(language)]
+
+
+def _place_like(word: str) -> bool:
+    """Formed like a Norwegian place name ("leirdalen", "fjærland") and not seen in NorNE train."""
+    return word not in gazetteers.word_case() and looks_like_name(word) and \
+        any(word.endswith(e) and len(word) - len(e) >= 2 for e in PLACE_ELEMENTS)
+
+
+class PlaceAfterPreposition(_LowerCaseCue):
+    """"vi kom fra gangnam": a name-like word after a preposition of place."""
+    name = "lower_place"
+    score = 0.55
+    category = "PLACE"
+    entities = ("PLACE",)
+    reason = "lower case; a name-like word after a preposition of place"
+
+    def spans(self, tokens: list[Token]) -> list[tuple[int, int]]:
+        return [(i, i) for i in range(1, len(tokens))
+                if tokens[i - 1].text.lower() in PLACE_CUES and tokens[i].text.islower() and
+                _place_like(tokens[i].text)]
