@@ -37,6 +37,13 @@ PLACE_ELEMENTS = ("stad", "land", "heim", "dal", "dalen", "vik", "vika", "fjord"
                   "seter", "sæter", "gard", "gård", "torp", "rød", "ås", "myra", "kollen", "våg")
 
 
+# Words after which a name follows: naming verbs and titles ("heter", "ordfører", "dr.").
+NAME_CUES = frozenset({"heter", "het", "heiter", "kalt", "kalla", "dr", "professor", "ordfører",
+                       "ordførar", "statsminister", "statsråd", "minister", "direktør",
+                       "rådmann", "fylkesmann", "biskop", "pastor", "sogneprest", "fru", "herr",
+                       "advokat", "forfatter", "forfattar", "trener", "trenar", "kollega"})
+
+
 def lower_case_sentence(tokens: list[Token]) -> bool:
     return not any(t.capitalised for t in tokens if t.is_word and not t.initial)
 
@@ -117,13 +124,35 @@ class SpeakerAfterSpeechVerb(_LowerCaseCue):
 
 def recognizers(language: str) -> list[SpanRecognizer]:
     return [SurnameAfterFirstName(language), SpeakerAfterSpeechVerb(language),
-            PlaceAfterPreposition(language)]
+            NameAfterCue(language), PlaceAfterPreposition(language)]
 
 
 def _place_like(word: str) -> bool:
     """Formed like a Norwegian place name ("leirdalen", "fjærland") and not seen in NorNE train."""
     return word not in gazetteers.word_case() and looks_like_name(word) and \
         any(word.endswith(e) and len(word) - len(e) >= 2 for e in PLACE_ELEMENTS)
+
+
+class NameAfterCue(_LowerCaseCue):
+    """"hun heter ingunn", "ordfører kalheim": a name-like word after a naming verb or a title."""
+    name = "lower_named"
+    score = 0.55
+    category = "PERSON"
+    reason = "lower case; a name-like word after a naming verb or a title"
+
+    def spans(self, tokens: list[Token]) -> list[tuple[int, int]]:
+        words = [t.text.lower() for t in tokens]
+        found = []
+        for i in range(1, len(tokens)):
+            cue = i - 2 if words[i - 1] == "." and i > 1 else i - 1
+            if words[cue] in NAME_CUES and tokens[i].text.islower() and \
+                    looks_like_name(tokens[i].text):
+                last = i
+                while last + 1 < len(tokens) and tokens[last + 1].text.islower() and \
+                        looks_like_name(tokens[last + 1].text):
+                    last += 1
+                found.append((i, last))
+        return found
 
 
 class PlaceAfterPreposition(_LowerCaseCue):
