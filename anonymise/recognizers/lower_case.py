@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from anonymise import gazetteers
 from anonymise.recognizers.base import SpanRecognizer
-from anonymise.recognizers.names import FILLERS, GENERIC_SERVICES
+from anonymise.recognizers.names import AMBIGUOUS_LOWER_COUNT, FILLERS, GENERIC_SERVICES
 from anonymise.span import Span
 from anonymise.tokens import Token
 
@@ -78,9 +78,10 @@ class _LowerCaseCue(SpanRecognizer):
 
 def _first_name(word: str) -> bool:
     """A first name from the SSB lists that is no common word as well ("andre", "vera", "dag"
-    are mostly written in lower case)."""
+    are mostly written in lower case, "per" often)."""
     return word in gazetteers.first_names() and \
-        (word not in gazetteers.word_case() or looks_like_name(word))
+        (word not in gazetteers.word_case() or looks_like_name(word)) and \
+        gazetteers.lower_case_count(word) < AMBIGUOUS_LOWER_COUNT
 
 
 class SurnameAfterFirstName(_LowerCaseCue):
