@@ -1,7 +1,7 @@
 """Names in text without capitals (ASR output that lost them), each found by one cue around a
 word that looks like a name: a word NorNE train mostly capitalises, or one it never saw that is
-not formed like a Norwegian common word. They run only on sentences without capitals inside
-them: where there are capitals, capitals decide (recognizers/names.py)."""
+not formed like a Norwegian common word. They run only on sentences without any capital: where
+there are capitals, capitals decide (recognizers/names.py)."""
 from __future__ import annotations
 
 from anonymise import gazetteers
@@ -45,7 +45,8 @@ NAME_CUES = frozenset({"heter", "het", "heiter", "kalt", "kalla", "dr", "profess
 
 
 def lower_case_sentence(tokens: list[Token]) -> bool:
-    return not any(t.capitalised for t in tokens if t.is_word and not t.initial)
+    # not even the first word: a cased sentence without a name inside looks the same
+    return not any(t.capitalised for t in tokens)
 
 
 def looks_like_name(word: str) -> bool:
