@@ -14,6 +14,7 @@ from tests.anonymising import RULES, found
     ("vi får se , meiner hovdenak", "hovdenak", "lower_speaker"),
     ("ja hun heter kvernmo , tror jeg", "kvernmo", "lower_named"),
     ("vi møtte ordfører lianes på møtet", "lianes", "lower_named"),
+    ("myrvoll var der hele dagen", "myrvoll", "lower_subject"),
 ])
 def test_lower_case_person_by_cue(text, name, detector):
     spans = [s for s in registry.analyze(text, RULES) if s.category == "PERSON"]
@@ -54,6 +55,8 @@ def test_a_service_with_a_preposition_is_a_common_noun():
     "det var vanskelig , sier hun .",
     "det var vanskelig , sa legen .",
     "jeg heter det samme",
+    "abstinensen var verst om natta",            # a definite noun opening the sentence
+    "ekstremvær er et problem",
 ])
 def test_lower_case_common_words_stay(text):
     assert not set(found(text, RULES).values()) & {"PERSON", "PLACE", "ORGANISATION"}

@@ -20,7 +20,7 @@ SPEECH_VERBS = frozenset({"sier", "seier", "sa", "sei", "mener", "meiner", "mein
                           "understrekar", "påpeker", "påpeikar", "svarer", "svarar", "svarte",
                           "spør", "spurte", "ler", "konkluderer", "konkluderar", "innrømmer",
                           "innrømmar", "tror", "trur", "synes", "synest", "opplyser",
-                          "opplyser", "uttaler", "uttaler", "hevder", "hevdar"})
+                          "uttaler", "uttalar", "hevder", "hevdar"})
 # What may follow the name of a speaker after a speech verb.
 AFTER_SPEAKER = frozenset({".", ",", "!", "?", ":", ";", "og", "til", "i", "på", "som", "da",
                            "då", "etter", "overfor", "om", "»", '"', "|", "-", "–"})
@@ -42,6 +42,19 @@ NAME_CUES = frozenset({"heter", "het", "heiter", "kalt", "kalla", "dr", "profess
                        "ordførar", "statsminister", "statsråd", "minister", "direktør",
                        "rådmann", "fylkesmann", "biskop", "pastor", "sogneprest", "fru", "herr",
                        "advokat", "forfatter", "forfattar", "trener", "trenar", "kollega"})
+
+
+# Finite verbs that follow the subject at the start of a sentence.
+SUBJECT_VERBS = frozenset({"er", "var", "har", "hadde", "vil", "skal", "kan", "må", "ville",
+                           "skulle", "kunne", "måtte", "blir", "ble", "vart", "vert", "fikk",
+                           "fekk", "får", "tok", "kom", "gikk", "gjekk", "sier", "seier", "sa",
+                           "mener", "meiner", "tror", "trur", "vet", "veit"})
+
+
+# Endings of definite and plural nouns and of other word forms that open sentences
+# ("bjørnen", "mottoet", "spalta", "miljøvernarar"); patronyms end in "-en" too.
+NOUN_ENDINGS = ("en", "et", "a", "ar", "er", "ere", "ing", "nde", "sk", "tid", "ast", "ert",
+                "ene", "ane")
 
 
 def lower_case_sentence(tokens: list[Token]) -> bool:
@@ -126,7 +139,7 @@ class SpeakerAfterSpeechVerb(_LowerCaseCue):
 
 def recognizers(language: str) -> list[SpanRecognizer]:
     return [SurnameAfterFirstName(language), SpeakerAfterSpeechVerb(language),
-            NameAfterCue(language), PlaceAfterPreposition(language)]
+            NameAfterCue(language), SubjectBeforeVerb(language), PlaceAfterPreposition(language)]
 
 
 def _place_like(word: str) -> bool:
@@ -155,6 +168,32 @@ class NameAfterCue(_LowerCaseCue):
                     last += 1
                 found.append((i, last))
         return found
+
+
+def _patronym(word: str) -> bool:
+    """"håkonsen", "nilsen", "andersson": a first name and "-sen" or "-son" (the s may be the
+    name's own)."""
+    firsts = gazetteers.first_names()
+    return word.endswith(("sen", "son")) and (word[:-3] in firsts or word[:-2] in firsts)
+
+
+class SubjectBeforeVerb(_LowerCaseCue):
+    """"gauseth slo tunnell på midstopperen": an unseen name-like word opening the sentence,
+    before a finite verb."""
+    name = "lower_subject"
+    score = 0.55
+    category = "PERSON"
+    reason = "lower case; an unseen name-like word opening a sentence, before a verb"
+
+    def spans(self, tokens: list[Token]) -> list[tuple[int, int]]:
+        words = [t for t in tokens if t.is_word]
+        if len(words) < 2 or words[1].text not in SUBJECT_VERBS:
+            return []
+        first = words[0].text
+        noun_like = first.endswith(NOUN_ENDINGS) and not _patronym(first)
+        if first not in gazetteers.word_case() and looks_like_name(first) and not noun_like:
+            return [(tokens.index(words[0]), tokens.index(words[0]))]
+        return []
 
 
 class PlaceAfterPreposition(_LowerCaseCue):
