@@ -75,6 +75,13 @@ def other_places() -> frozenset[str]:
 
 
 @lru_cache(maxsize=None)
+def geonames_places() -> frozenset[str]:
+    """Norwegian villages and towns and the world's cities (GeoNames), lower case: too many
+    of them are also words or surnames to count as places without a cue."""
+    return frozenset(p.lower() for p in _lines("places_geonames.txt"))
+
+
+@lru_cache(maxsize=None)
 def countries() -> frozenset[str]:
     """Countries and world regions in bokmål and nynorsk (CLDR), lower case."""
     return frozenset(c.lower() for c in _lines("countries.txt"))

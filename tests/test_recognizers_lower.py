@@ -26,8 +26,10 @@ def test_lower_case_person_by_cue(text, name, detector):
 @pytest.mark.parametrize("text, place", [
     ("vi flyttet til kvamsdalen da jeg var liten", "kvamsdalen"),
     ("hun vokste opp på holmefjord", "holmefjord"),
+    ("vi flyttet hit fra dombås i fjor", "dombås"),               # a town in GeoNames
+    ("familien kom fra mogadishu", "mogadishu"),                  # a city in GeoNames
 ])
-def test_lower_case_place_formed_like_a_place_name(text, place):
+def test_lower_case_place_after_a_preposition(text, place):
     assert found(text, RULES) == {place: "PLACE"}
 
 
@@ -52,6 +54,7 @@ def test_a_service_with_a_preposition_is_a_common_noun():
     "hans kollega kom også",
     "det gikk i svømming og alpint",             # unseen words after "i", not place-like
     "han kom fra trening",
+    "det var bra i man",                         # cities that are words too
     "det var vanskelig , sier hun .",
     "det var vanskelig , sa legen .",
     "jeg heter det samme",

@@ -143,9 +143,13 @@ def recognizers(language: str) -> list[SpanRecognizer]:
 
 
 def _place_like(word: str) -> bool:
-    """Formed like a Norwegian place name ("leirdalen", "fjærland") and not seen in NorNE train."""
-    return word not in gazetteers.word_case() and looks_like_name(word) and \
-        any(word.endswith(e) and len(word) - len(e) >= 2 for e in PLACE_ELEMENTS)
+    """A town or city in GeoNames, or formed like a Norwegian place name ("leirdalen",
+    "fjærland"), and never written in lower case in NorNE train."""
+    if gazetteers.lower_case_count(word) > 0 or not looks_like_name(word):
+        return False
+    return word in gazetteers.geonames_places() or (
+        word not in gazetteers.word_case() and
+        any(word.endswith(e) and len(word) - len(e) >= 2 for e in PLACE_ELEMENTS))
 
 
 class NameAfterCue(_LowerCaseCue):
@@ -197,7 +201,8 @@ class SubjectBeforeVerb(_LowerCaseCue):
 
 
 class PlaceAfterPreposition(_LowerCaseCue):
-    """"vi kom fra gangnam": a name-like word after a preposition of place."""
+    """"vi kom fra rjukan", "hun bor i leirdalen": a town, or a word formed like a place name,
+    after a preposition of place."""
     name = "lower_place"
     score = 0.55
     category = "PLACE"
