@@ -74,3 +74,13 @@ def test_the_model_keeps_what_the_cues_find():
     options = AnonymiseOptions()
     assert found("jeg snakket med kari helene bakkevoll i går", options).get(
         "kari helene bakkevoll") == "PERSON"
+
+
+def test_each_name_of_a_kommune_is_a_place():
+    from anonymise import gazetteers
+
+    kommuner = gazetteers.kommuner()
+    assert kommuner["trondheim"] == kommuner["tråante"] == kommuner["trondheim - tråante"]
+    assert gazetteers.is_place("evenes") and gazetteers.is_place("nordland")
+    assert found("hun flyttet til harstad i fjor", RULES) == {"harstad": "PLACE"}
+    assert len(set(kommuner.values())) == 357  # each kommune once, whatever its names
