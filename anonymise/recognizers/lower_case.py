@@ -24,37 +24,27 @@ SPEECH_VERBS = frozenset({"sier", "seier", "sa", "sei", "mener", "meiner", "mein
 # What may follow the name of a speaker after a speech verb.
 AFTER_SPEAKER = frozenset({".", ",", "!", "?", ":", ";", "og", "til", "i", "på", "som", "da",
                            "då", "etter", "overfor", "om", "»", '"', "|", "-", "–"})
-
-
-PLACE_CUES = frozenset({"fra", "frå", "i", "på", "til", "ved", "nær", "mot", "utenfor",
-                        "utanfor"})
-
-
-# Last parts of Norwegian place names (farms, valleys, bays, headlands, islands).
-PLACE_ELEMENTS = ("stad", "land", "heim", "dal", "dalen", "vik", "vika", "fjord", "fjorden", "nes",
-                  "øy", "øya", "berg", "haug", "bø", "rud", "sund", "voll", "vold", "by", "eid",
-                  "moen", "åsen", "lia", "holm", "strand", "havn", "bukta", "vatn", "vann", "set",
-                  "seter", "sæter", "gard", "gård", "torp", "rød", "ås", "myra", "kollen", "våg")
-
-
 # Words after which a name follows: naming verbs and titles ("heter", "ordfører", "dr.").
 NAME_CUES = frozenset({"heter", "het", "heiter", "kalt", "kalla", "dr", "professor", "ordfører",
                        "ordførar", "statsminister", "statsråd", "minister", "direktør",
                        "rådmann", "fylkesmann", "biskop", "pastor", "sogneprest", "fru", "herr",
                        "advokat", "forfatter", "forfattar", "trener", "trenar", "kollega"})
-
-
 # Finite verbs that follow the subject at the start of a sentence.
 SUBJECT_VERBS = frozenset({"er", "var", "har", "hadde", "vil", "skal", "kan", "må", "ville",
                            "skulle", "kunne", "måtte", "blir", "ble", "vart", "vert", "fikk",
                            "fekk", "får", "tok", "kom", "gikk", "gjekk", "sier", "seier", "sa",
                            "mener", "meiner", "tror", "trur", "vet", "veit"})
-
-
 # Endings of definite and plural nouns and of other word forms that open sentences
-# ("bjørnen", "mottoet", "spalta", "miljøvernarar"); patronyms end in "-en" too.
+# ("bjørnen", "mottoet", "spalta", "miljøvernarar").
 NOUN_ENDINGS = ("en", "et", "a", "ar", "er", "ere", "ing", "nde", "sk", "tid", "ast", "ert",
                 "ene", "ane")
+PLACE_CUES = frozenset({"fra", "frå", "i", "på", "til", "ved", "nær", "mot", "utenfor",
+                        "utanfor"})
+# Last parts of Norwegian place names (farms, valleys, bays, headlands, islands).
+PLACE_ELEMENTS = ("stad", "land", "heim", "dal", "dalen", "vik", "vika", "fjord", "fjorden", "nes",
+                  "øy", "øya", "berg", "haug", "bø", "rud", "sund", "voll", "vold", "by", "eid",
+                  "moen", "åsen", "lia", "holm", "strand", "havn", "bukta", "vatn", "vann", "set",
+                  "seter", "sæter", "gard", "gård", "torp", "rød", "ås", "myra", "kollen", "våg")
 
 
 def lower_case_sentence(tokens: list[Token]) -> bool:
@@ -75,21 +65,6 @@ def looks_like_name(word: str) -> bool:
     return cap > lower
 
 
-class _LowerCaseCue(SpanRecognizer):
-    priority = 1
-    entities = ("PERSON",)
-
-    def find(self, text: str, tokens: list[Token]) -> list[Span]:
-        if not lower_case_sentence(tokens):
-            return []
-        return [Span(tokens[first].start, tokens[last].end, self.category, self.score,
-                     self.name, self.reason)
-                for first, last in self.spans(tokens)]
-
-    def spans(self, tokens: list[Token]) -> list[tuple[int, int]]:
-        raise NotImplementedError
-
-
 def _first_name(word: str) -> bool:
     """A first name from the SSB lists that is no common word as well ("andre", "vera", "dag"
     are mostly written in lower case, "per" often)."""
@@ -98,48 +73,11 @@ def _first_name(word: str) -> bool:
         gazetteers.lower_case_count(word) < AMBIGUOUS_LOWER_COUNT
 
 
-class SurnameAfterFirstName(_LowerCaseCue):
-    """"kari helene partapuoli": a name-like word after first names from the SSB lists is their
-    surname, and the first names are a person's too."""
-    name = "lower_surname"
-    score = 0.55
-    category = "PERSON"
-    reason = "lower case; a name-like word after a first name"
-
-    def spans(self, tokens: list[Token]) -> list[tuple[int, int]]:
-        found = []
-        for i in range(1, len(tokens)):
-            word = tokens[i].text
-            if word.islower() and _first_name(tokens[i - 1].text.lower()) and \
-                    looks_like_name(word):
-                first = i - 1
-                while first > 0 and _first_name(tokens[first - 1].text.lower()):
-                    first -= 1
-                found.append((first, i))
-        return found
-
-
-class SpeakerAfterSpeechVerb(_LowerCaseCue):
-    """"..., sier kalheim.": a name-like word right after a verb of saying, closing the clause."""
-    name = "lower_speaker"
-    score = 0.55
-    category = "PERSON"
-    reason = "lower case; a name-like word after a verb of saying"
-
-    def spans(self, tokens: list[Token]) -> list[tuple[int, int]]:
-        found = []
-        for i in range(1, len(tokens)):
-            word = tokens[i].text
-            after = tokens[i + 1].text.lower() if i + 1 < len(tokens) else "."
-            if tokens[i - 1].text.lower() in SPEECH_VERBS and word.islower() and \
-                    after in AFTER_SPEAKER and looks_like_name(word):
-                found.append((i, i))
-        return found
-
-
-def recognizers(language: str) -> list[SpanRecognizer]:
-    return [SurnameAfterFirstName(language), SpeakerAfterSpeechVerb(language),
-            NameAfterCue(language), SubjectBeforeVerb(language), PlaceAfterPreposition(language)]
+def _patronym(word: str) -> bool:
+    """"håkonsen", "nilsen", "andersson": a first name and "-sen" or "-son" (the s may be the
+    name's own)."""
+    firsts = gazetteers.first_names()
+    return word.endswith(("sen", "son")) and (word[:-3] in firsts or word[:-2] in firsts)
 
 
 def _place_like(word: str) -> bool:
@@ -152,64 +90,106 @@ def _place_like(word: str) -> bool:
         any(word.endswith(e) and len(word) - len(e) >= 2 for e in PLACE_ELEMENTS))
 
 
+class _LowerCaseCue(SpanRecognizer):
+    priority = 1
+    entities = ("PERSON",)
+    category = "PERSON"
+    reason = ""
+
+    def find(self, text: str, tokens: list[Token]) -> list[Span]:
+        if not lower_case_sentence(tokens):
+            return []
+        return [Span(tokens[first].start, tokens[last].end, self.category, self.score,
+                     self.name, self.reason)
+                for first, last in self.spans([t.text for t in tokens])]
+
+    def spans(self, words: list[str]) -> list[tuple[int, int]]:
+        """(first, last) token index of each name the cue finds among the sentence's words."""
+        raise NotImplementedError
+
+
+class SurnameAfterFirstName(_LowerCaseCue):
+    """"kari helene bakkevoll": a name-like word after first names from the SSB lists is their
+    surname, and the first names are a person's too."""
+    name = "lower_surname"
+    score = 0.55
+    reason = "lower case; a name-like word after a first name"
+
+    def spans(self, words: list[str]) -> list[tuple[int, int]]:
+        found = []
+        for i in range(1, len(words)):
+            if _first_name(words[i - 1]) and looks_like_name(words[i]):
+                first = i - 1
+                while first > 0 and _first_name(words[first - 1]):
+                    first -= 1
+                found.append((first, i))
+        return found
+
+
+class SpeakerAfterSpeechVerb(_LowerCaseCue):
+    """"..., sier grimstvedt.": a name-like word right after a verb of saying, closing the
+    clause."""
+    name = "lower_speaker"
+    score = 0.55
+    reason = "lower case; a name-like word after a verb of saying"
+
+    def spans(self, words: list[str]) -> list[tuple[int, int]]:
+        return [(i, i) for i in range(1, len(words))
+                if words[i - 1] in SPEECH_VERBS and looks_like_name(words[i]) and
+                (words[i + 1] if i + 1 < len(words) else ".") in AFTER_SPEAKER]
+
+
 class NameAfterCue(_LowerCaseCue):
-    """"hun heter ingunn", "ordfører kalheim": a name-like word after a naming verb or a title."""
+    """"hun heter kvernmo", "ordfører lianes": name-like words after a naming verb or a title
+    ("dr." with its full stop)."""
     name = "lower_named"
     score = 0.55
-    category = "PERSON"
     reason = "lower case; a name-like word after a naming verb or a title"
 
-    def spans(self, tokens: list[Token]) -> list[tuple[int, int]]:
-        words = [t.text.lower() for t in tokens]
+    def spans(self, words: list[str]) -> list[tuple[int, int]]:
         found = []
-        for i in range(1, len(tokens)):
+        for i in range(1, len(words)):
             cue = i - 2 if words[i - 1] == "." and i > 1 else i - 1
-            if words[cue] in NAME_CUES and tokens[i].text.islower() and \
-                    looks_like_name(tokens[i].text):
+            if words[cue] in NAME_CUES and looks_like_name(words[i]):
                 last = i
-                while last + 1 < len(tokens) and tokens[last + 1].text.islower() and \
-                        looks_like_name(tokens[last + 1].text):
+                while last + 1 < len(words) and looks_like_name(words[last + 1]):
                     last += 1
                 found.append((i, last))
         return found
 
 
-def _patronym(word: str) -> bool:
-    """"håkonsen", "nilsen", "andersson": a first name and "-sen" or "-son" (the s may be the
-    name's own)."""
-    firsts = gazetteers.first_names()
-    return word.endswith(("sen", "son")) and (word[:-3] in firsts or word[:-2] in firsts)
-
-
 class SubjectBeforeVerb(_LowerCaseCue):
     """"gauseth slo tunnell på midstopperen": an unseen name-like word opening the sentence,
-    before a finite verb."""
+    before a finite verb, unless formed like a definite or plural noun."""
     name = "lower_subject"
     score = 0.55
-    category = "PERSON"
     reason = "lower case; an unseen name-like word opening a sentence, before a verb"
 
-    def spans(self, tokens: list[Token]) -> list[tuple[int, int]]:
-        words = [t for t in tokens if t.is_word]
-        if len(words) < 2 or words[1].text not in SUBJECT_VERBS:
+    def spans(self, words: list[str]) -> list[tuple[int, int]]:
+        at = [i for i, w in enumerate(words) if w[:1].isalpha()][:2]
+        if len(at) < 2 or words[at[1]] not in SUBJECT_VERBS:
             return []
-        first = words[0].text
+        first = words[at[0]]
         noun_like = first.endswith(NOUN_ENDINGS) and not _patronym(first)
-        if first not in gazetteers.word_case() and looks_like_name(first) and not noun_like:
-            return [(tokens.index(words[0]), tokens.index(words[0]))]
-        return []
+        if first in gazetteers.word_case() or noun_like or not looks_like_name(first):
+            return []
+        return [(at[0], at[0])]
 
 
 class PlaceAfterPreposition(_LowerCaseCue):
-    """"vi kom fra rjukan", "hun bor i leirdalen": a town, or a word formed like a place name,
+    """"vi kom fra dombås", "hun bor i kvamsdalen": a town, or a word formed like a place name,
     after a preposition of place."""
     name = "lower_place"
     score = 0.55
     category = "PLACE"
     entities = ("PLACE",)
-    reason = "lower case; a name-like word after a preposition of place"
+    reason = "lower case; a town or a word formed like a place name, after a preposition"
 
-    def spans(self, tokens: list[Token]) -> list[tuple[int, int]]:
-        return [(i, i) for i in range(1, len(tokens))
-                if tokens[i - 1].text.lower() in PLACE_CUES and tokens[i].text.islower() and
-                _place_like(tokens[i].text)]
+    def spans(self, words: list[str]) -> list[tuple[int, int]]:
+        return [(i, i) for i in range(1, len(words))
+                if words[i - 1] in PLACE_CUES and _place_like(words[i])]
+
+
+def recognizers(language: str) -> list[SpanRecognizer]:
+    return [SurnameAfterFirstName(language), SpeakerAfterSpeechVerb(language),
+            NameAfterCue(language), SubjectBeforeVerb(language), PlaceAfterPreposition(language)]
