@@ -28,8 +28,8 @@ BEFORE_RE = re.compile(rf"\b(?i:{SERVICE_BEFORE})(?:\s+(?:i|på))?\s+"
                        rf"(?P<place>(?:(?i:{DIRECTIONS})\s+)?{WORD})(?:\s+HF\b)?")
 AFTER_RE = re.compile(rf"(?P<place>{WORD}(?:\s+[A-ZÆØÅ][\w-]*)?)\s+(?i:{SERVICE_AFTER})\b")
 # the regional health trusts (and those before 2007), named after a region, not a place
-HEALTH_REGION_RE = re.compile(r"\b(?i:helse)\s+(?P<place>(?i:sør-øst|midt-norge|vest|nord|sør|øst|"
-                              r"midt))\b")
+HEALTH_REGION_RE = re.compile(r"\b(?i:helse)\s+"
+                              r"(?P<place>(?i:sør-øst|midt-norge|vest|nord|sør|øst|midt))\b")
 # a service word anywhere: most sentences have none and skip the patterns
 ANY_SERVICE_RE = re.compile(rf"\b(?i:{SERVICE_BEFORE}|{SERVICE_AFTER})\b")
 

@@ -41,10 +41,11 @@ NOUN_ENDINGS = ("en", "et", "a", "ar", "er", "ere", "ing", "nde", "sk", "tid", "
 PLACE_CUES = frozenset({"fra", "frå", "i", "på", "til", "ved", "nær", "mot", "utenfor",
                         "utanfor"})
 # Last parts of Norwegian place names (farms, valleys, bays, headlands, islands).
-PLACE_ELEMENTS = ("stad", "land", "heim", "dal", "dalen", "vik", "vika", "fjord", "fjorden", "nes",
-                  "øy", "øya", "berg", "haug", "bø", "rud", "sund", "voll", "vold", "by", "eid",
-                  "moen", "åsen", "lia", "holm", "strand", "havn", "bukta", "vatn", "vann", "set",
-                  "seter", "sæter", "gard", "gård", "torp", "rød", "ås", "myra", "kollen", "våg")
+PLACE_ELEMENTS = ("stad", "land", "heim", "dal", "dalen", "vik", "vika", "fjord", "fjorden",
+                  "nes", "øy", "øya", "berg", "haug", "bø", "rud", "sund", "voll", "vold", "by",
+                  "eid", "moen", "åsen", "lia", "holm", "strand", "havn", "bukta", "vatn", "vann",
+                  "set", "seter", "sæter", "gard", "gård", "torp", "rød", "ås", "myra", "kollen",
+                  "våg")
 
 
 def lower_case_sentence(tokens: list[Token]) -> bool:
