@@ -48,22 +48,37 @@ def surnames() -> dict[str, int]:
     return names
 
 
+def _forms(name: str) -> list[str]:
+    """The official name and, for one in several languages ("Evenes - Evenášši"), each of its
+    names: speech and transcripts use one of them."""
+    parts = name.split(" - ")
+    return [name.lower()] + ([p.lower() for p in parts] if len(parts) > 1 else [])
+
+
 @lru_cache(maxsize=None)
 def kommuner() -> dict[str, tuple[str, str]]:
-    """kommune (lower case) -> (kommune, fylke)."""
+    """kommune (lower case, each of its names) -> (kommune, fylke)."""
     fylke_names = {row["fylkesnummer"]: row["name"] for row in _rows("fylker_2024.csv", ",")}
-    return {row["kommunenavn"].lower(): (row["kommunenavn"], fylke_names[row["fylkesnummer"]])
-            for row in _rows("kommuner_2024.csv", ",")}
+    return {form: (row["kommunenavn"], fylke_names[row["fylkesnummer"]])
+            for row in _rows("kommuner_2024.csv", ",") for form in _forms(row["kommunenavn"])}
 
 
 @lru_cache(maxsize=None)
 def fylker() -> dict[str, str]:
-    return {row["name"].lower(): row["name"] for row in _rows("fylker_2024.csv", ",")}
+    return {form: row["name"] for row in _rows("fylker_2024.csv", ",")
+            for form in _forms(row["name"])}
 
 
 @lru_cache(maxsize=None)
 def other_places() -> frozenset[str]:
     return frozenset(p.lower() for p in _lines("places_extra.txt"))
+
+
+@lru_cache(maxsize=None)
+def geonames_places() -> frozenset[str]:
+    """Norwegian villages and towns and the world's cities (GeoNames), lower case: too many
+    of them are also words or surnames to count as places without a cue."""
+    return frozenset(p.lower() for p in _lines("places_geonames.txt"))
 
 
 @lru_cache(maxsize=None)

@@ -297,5 +297,5 @@ def surrogate_for(entity: Entity) -> list[str]:
             return [last] if surname_only else [first]
         return [first, last]
     if entity.category == "PLACE":
-        return [_pick(sorted(k[0] for k in gazetteers.kommuner().values()), n, avoid)]
+        return [_pick(sorted({k[0] for k in gazetteers.kommuner().values()}), n, avoid)]
     return []

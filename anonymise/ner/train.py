@@ -144,7 +144,7 @@ def _swap_pools() -> dict[str, list[str]]:
         return sorted(n.title() for n in names if n.isalpha() and len(n) > 1)
 
     return {"first": single(gazetteers.first_names()), "last": single(gazetteers.surnames()),
-            "place": single(k for k, _ in gazetteers.kommuner().values())}
+            "place": single({k for k, _ in gazetteers.kommuner().values()})}
 
 
 def _typo(word: str, rng: random.Random) -> str:

@@ -35,10 +35,12 @@ with without_torch():
 def build(language: str, known_names: tuple[str, ...], min_similarity: float) -> dict:
     """Every recognizer there is for one language, by name, in the order they run; the project's
     name list only when it has names, the NER model only when it is installed."""
-    from anonymise.recognizers import institution, known, model_ner, names, rules, wordlist
+    from anonymise.recognizers import (institution, known, lower_case, model_ner, names, rules,
+                                      wordlist)
 
     found = [*rules.recognizers(language), *wordlist.recognizers(language),
-             institution.InstitutionRecognizer(language), names.NameRecognizer(language)]
+             institution.InstitutionRecognizer(language), names.NameRecognizer(language),
+             *lower_case.recognizers(language)]
     if known_names:
         found.append(known.KnownNameRecognizer(known_names, min_similarity, language))
     if model_ner.available():

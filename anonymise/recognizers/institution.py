@@ -27,8 +27,21 @@ DIRECTIONS = r"nordre|søndre|vestre|østre|indre|ytre|øvre|nedre|midtre|nord|s
 BEFORE_RE = re.compile(rf"\b(?i:{SERVICE_BEFORE})(?:\s+(?:i|på))?\s+"
                        rf"(?P<place>(?:(?i:{DIRECTIONS})\s+)?{WORD})(?:\s+HF\b)?")
 AFTER_RE = re.compile(rf"(?P<place>{WORD}(?:\s+[A-ZÆØÅ][\w-]*)?)\s+(?i:{SERVICE_AFTER})\b")
-# a service word anywhere: most sentences have none and skip both patterns
+# the regional health trusts (and those before 2007), named after a region, not a place
+HEALTH_REGION_RE = re.compile(r"\b(?i:helse)\s+"
+                              r"(?P<place>(?i:sør-øst|midt-norge|vest|nord|sør|øst|midt))\b")
+# a service word anywhere: most sentences have none and skip the patterns
 ANY_SERVICE_RE = re.compile(rf"\b(?i:{SERVICE_BEFORE}|{SERVICE_AFTER})\b")
+
+
+# Services whose name is "service + place" even in lower case: "helse vest", "sykehuset østfold"
+# (a common noun takes "i": "sykehuset i moss").
+NAMED_BY_PLACE = frozenset({"helse", "sykehuset", "sjukehuset", "universitetssykehuset"})
+
+
+def _named_service(match: re.Match) -> bool:
+    service = match.group().split()[0].lower()
+    return service in NAMED_BY_PLACE and match.start("place") == match.start() + len(service) + 1
 
 
 def _is_place(words: str) -> bool:
@@ -53,16 +66,17 @@ class InstitutionRecognizer(SpanRecognizer):
         spans: list[Span] = []
         if not ANY_SERVICE_RE.search(text):
             return spans
-        for regex in (BEFORE_RE, AFTER_RE):
+        for regex in (HEALTH_REGION_RE, BEFORE_RE, AFTER_RE):
             pos = 0
             while m := regex.search(text, pos):
                 place = m.group("place")
-                if not _is_place(place):
+                named = regex is HEALTH_REGION_RE or (regex is BEFORE_RE and _named_service(m))
+                if not (_is_place(place) or regex is HEALTH_REGION_RE):
                     # "i Oslo kommune" fails on "i"; "Oslo kommune" must still be tried
                     pos = m.start() + 1
                     continue
                 pos = m.end()
-                if text[m.start()].islower():
+                if text[m.start()].islower() and not named:
                     # "barnevernet i Moss": the service is a common noun, the place a place
                     span = Span(m.start("place"), m.end("place"), "PLACE", self.score,
                                 self.name, "the place of a public service")
