@@ -108,8 +108,10 @@ class Job:
 
         if self.samples is None:
             t = time.perf_counter()
-            # on disk, read a piece at a time: memory must not grow with the recording
-            spill = manifest.private_dir(self.settings.out, "cache") / f"{self.sha}.audio.f32"
+            # on disk, read a piece at a time: memory must not grow with the recording.
+            # Named by the recording, which only one process works on at a time (its lock):
+            # two copies of one file in a Slurm array have one sha256 but two names
+            spill = manifest.private_dir(self.settings.out, "cache") / f"{self.name}.audio.f32"
             self.samples, self.probe = audio.decode_to_file(self.path, spill)
             self.stages["ingest"] = {"seconds": round(time.perf_counter() - t, 2)}
         return self.samples
