@@ -12,6 +12,7 @@ import click
 import pytest
 from click.testing import CliRunner
 
+from conftest import SAMPLES
 from kodeklar import __version__, cli
 from kodeklar.commands import transcribe as transcribe_command
 from transcribe import models
@@ -174,3 +175,19 @@ def test_sigterm_unwinds_as_exit_143(kodeklar, monkeypatch, tmp_path):
                         lambda kw: os.kill(os.getpid(), signal.SIGTERM))
     code, _, _ = kodeklar("transcribe", tmp_path / "a.wav", "-o", tmp_path / "out")
     assert code == 143
+
+
+@pytest.mark.parametrize("release_from, kept", [(0.0, False), (3600.0, True)])
+def test_the_speech_model_is_unloaded_before_a_long_recording_is_diarised(
+        kodeklar, monkeypatch, tmp_path, release_from, kept):
+    from kodeklar.app import pipeline
+    from transcribe import asr
+
+    monkeypatch.setattr(pipeline, "RELEASE_MODEL_FROM", release_from)
+    seen = []
+    real = pipeline.speakers
+    monkeypatch.setattr(pipeline, "speakers", lambda *a: (seen.append(bool(asr._loaded)), real(*a))[1])
+    code, _, err = kodeklar("transcribe", SAMPLES / "norwegian-short-3s.mp3", "-o", tmp_path / "out",
+                            "--speakers", "1")
+    assert code == 0, err
+    assert seen == [kept]

@@ -24,6 +24,12 @@ def engine_for(options, model: ModelInfo):
     return _loaded[key]
 
 
+def release() -> None:
+    """Unload the speech model, so that a long recording's diarisation does not hold it too;
+    the next recording loads it again."""
+    _loaded.clear()
+
+
 def retry_options(options):
     """How a stretch of speech left without words is decoded again: Whisper's no-speech
     skip, the VAD and the glossary prompt are each a way such a stretch gets lost; and the

@@ -24,6 +24,11 @@ from kodeklar.core.transcript import Source, Transcript
 TOOL = f"kodeklar {__version__}"
 STAGES = ("transcribe", "diarise", "anonymise", "export")
 
+# seconds of audio from which the speech model is unloaded before diarisation: what
+# diarisation holds grows with the recording (activity, spectrogram, voices), and beside the
+# model it would set the run's peak memory; reloading costs seconds, decoding took minutes
+RELEASE_MODEL_FROM = 3600.0
+
 # what the stages after transcription cost per second of audio, as a share of what
 # transcription costs (bench/RESULTS.md, stage costs): progress and ETA count them too
 LATER_STAGES = {"diarise": 0.1, "anonymise": 0.02}
@@ -202,7 +207,14 @@ def _transcribe(job: Job) -> Transcript:
 def _diarise(job: Job) -> Transcript:
     c = job.config
     key = diarise_key(job.stages["transcribe"]["key"], c)
-    return _step(job, "diarise", lambda: speakers(job.transcript, job.path, job.decoded, c), key)
+
+    def make():
+        if job.transcript.source.duration >= RELEASE_MODEL_FROM:
+            from transcribe import asr
+
+            asr.release()
+        return speakers(job.transcript, job.path, job.decoded, c)
+    return _step(job, "diarise", make, key)
 
 
 def speakers(transcript: Transcript, path: Path, decoded, c) -> Transcript:
