@@ -60,6 +60,18 @@ def test_a_batch_of_segments_gives_one_line_for_its_end():
     assert etas == ["0:02:00", "0:01:20", "0:00:40"]       # 3 s of audio a second, less the wait
 
 
+def test_steady_updates_without_a_pause_still_give_lines():
+    out, now = io.StringIO(), FakeClock()
+    p = progress.PlainProgress(out, interval=30.0, clock_=now)
+    total = p.add_task(progress.ALL, total=1000.0)
+    task = p.add_task("intervju-01", total=1000.0, duration=900.0, audio="0:15:00")
+    for tick in range(1, 1201):              # every 0.1 s for two minutes
+        now.t = tick / 10
+        p.update(task, completed=tick / 2)
+        p.update(total, completed=tick / 2)
+    assert len(out.getvalue().splitlines()) == 2         # at 60 and 120 s
+
+
 def test_the_work_of_a_recording_counts_the_later_stages():
     @dataclass
     class Run:

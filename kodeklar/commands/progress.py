@@ -61,7 +61,8 @@ class PlainProgress:
     def update(self, task: int, completed: float) -> None:
         t, now = self.tasks[task], self.now()
         if t["name"] != ALL:
-            if t["due"] and now - t["seen"] >= self.BURST:
+            # steady updates with no pause (diarisation's windows) still get their line
+            if t["due"] and (now - t["seen"] >= self.BURST or now - t["printed"] >= 2 * self.interval):
                 self._line(t)
                 t["printed"], t["due"] = t["seen"], False
             t["due"] = t["due"] or now - t["printed"] >= self.interval
