@@ -33,12 +33,10 @@ class PlainProgress:
     one line per recording every `interval` seconds with percent, audio position and ETA.
     The same calls as the rich progress bar that a terminal gets.
 
-    The batched decoder hands over a batch's segments (minutes of audio) within
-    milliseconds, so a line taken at the first of them would read the position before the
-    batch and an ETA too long, and the next one too short. A line that is due is written
-    for the last update before a pause of at least BURST seconds: the end of a batch."""
-
-    BURST = 0.5
+    A line describes the update before the one that makes it due: the batched decoder hands
+    a batch's segments (minutes of audio) over within milliseconds, so the update that comes
+    after a wait is the first of such a burst, and the one before it ended the last batch.
+    Read at the first, position and ETA would swing from line to line."""
 
     def __init__(self, stream, interval: float = 30.0, clock_=time.monotonic):
         self.stream, self.interval, self.now = stream, interval, clock_
@@ -54,18 +52,15 @@ class PlainProgress:
     def add_task(self, description: str, total: float, audio: str = "", duration: float = 0.0):
         task = len(self.tasks)
         self.tasks[task] = {"name": description, "total": total, "done": 0.0, "seen": self.now(),
-                            "duration": duration, "printed": self.now(), "first": 0.0,
-                            "due": False}
+                            "duration": duration, "printed": self.now(), "first": 0.0}
         return task
 
     def update(self, task: int, completed: float) -> None:
         t, now = self.tasks[task], self.now()
-        if t["name"] != ALL:
-            # steady updates with no pause (diarisation's windows) still get their line
-            if t["due"] and (now - t["seen"] >= self.BURST or now - t["printed"] >= 2 * self.interval):
+        if t["name"] != ALL and now - t["printed"] >= self.interval:
+            if t["done"] > 0:
                 self._line(t)
-                t["printed"], t["due"] = t["seen"], False
-            t["due"] = t["due"] or now - t["printed"] >= self.interval
+            t["printed"] = now
         t["done"], t["seen"] = completed, now
 
     def remove_task(self, task: int) -> None:
