@@ -1,4 +1,5 @@
-"""The committed segmentation ONNX computes what pyannote's checkpoint computes. The
+"""The committed segmentation graphs (the sinc front end over stretches of audio, the rest
+per window) compute what pyannote's checkpoint computes on each window. The
 checkpoint is the whisperx wheel that scripts/install-dev.sh downloads (install time may
 use the network; tests may not)."""
 import hashlib
@@ -22,21 +23,35 @@ def torch_model():
 
 
 def test_onnx_matches_torch(torch_model):
-    worst = export_segmentation.parity(torch_model, segmentation._session(),
-                                       np.random.default_rng(1))
-    assert worst < 1e-4
+    models = (segmentation.FRONTEND_PATH, segmentation.WINDOWS_PATH)
+    worst = export_segmentation.parity(torch_model, models, np.random.default_rng(1))
+    assert worst < export_segmentation.TOLERANCE
 
 
-def test_sinc_filters_are_band_passes_inside_nyquist(torch_model):
-    """The rebuilt SincNet front end: each cosine filter passes most energy in its own band."""
-    sd = export_segmentation.state_dict(export_segmentation.WHEEL)
-    filters = export_segmentation.sinc_filters(sd)[:40, 0].numpy()
-    spectrum = np.abs(np.fft.rfft(filters, n=4096, axis=1))
-    peaks = spectrum.argmax(axis=1) * 8000 / 2048
-    low = 50 + np.abs(sd["sincnet.conv1d.0.filterbank.low_hz_"][:, 0].numpy())
-    high = low + 50 + np.abs(sd["sincnet.conv1d.0.filterbank.band_hz_"][:, 0].numpy())
-    inside = (peaks >= low - 60) & (peaks <= np.minimum(high, 8000) + 60)
-    assert inside.mean() > 0.9
+def test_a_fresh_export_is_the_committed_one(tmp_path):
+    """The committed graphs come from the script, and its parity check can fail."""
+    assert export_segmentation.export(folder=tmp_path) < export_segmentation.TOLERANCE
+    for committed in (segmentation.FRONTEND_PATH, segmentation.WINDOWS_PATH):
+        fresh = (tmp_path / committed.name).read_bytes()
+        assert hashlib.sha256(fresh).digest() == hashlib.sha256(committed.read_bytes()).digest()
+
+
+def test_batches_cover_windows_far_apart(monkeypatch):
+    """Windows further apart than a batch's stretch of audio allows (a long step) are run in
+    several stretches, each no longer than a batch's windows laid end to end; the
+    probabilities do not depend on how the windows were batched."""
+    rng = np.random.default_rng(2)
+    audio = (0.1 * rng.standard_normal(400 * 16000)).astype(np.float32)
+    starts = segmentation.window_starts(len(audio), 1400)  # every 23.6 s
+    stretch, lengths = segmentation._stretch, []
+    monkeypatch.setattr(segmentation, "_stretch",
+                        lambda a, start, n: lengths.append(n) or stretch(a, start, n))
+    together = segmentation.local_speakers(audio, starts)
+    assert len(lengths) > 1 and len(starts) < segmentation.BATCH
+    assert max(lengths) <= segmentation.BATCH * segmentation.WINDOW
+    alone = np.concatenate([segmentation.local_speakers(audio, starts[i:i + 1])
+                            for i in range(0, len(starts), 5)])
+    assert np.abs(together[::5] - alone).max() < 1e-5
 
 
 def test_speech_and_silence_on_real_audio():
@@ -45,8 +60,8 @@ def test_speech_and_silence_on_real_audio():
     from tests.conftest import SAMPLES
 
     voice = speech(SAMPLES / "norwegian-short-3s.mp3")[:3 * 16000]
-    window = np.concatenate([np.zeros(2 * 16000, np.float32), voice])[None, None]
-    probs = segmentation._session().run(None, {"waveforms": window})[0][0]
+    window = np.concatenate([np.zeros(2 * 16000, np.float32), voice])
+    probs = segmentation.local_speakers(window, np.array([0]))[0]
     split = len(probs) * 2 // 5
     assert probs[:split - 5].max() < 0.3
     assert probs[split + 10:].max(axis=1).mean() > 0.5
