@@ -65,3 +65,40 @@ def test_speech_and_silence_on_real_audio():
     split = len(probs) * 2 // 5
     assert probs[:split - 5].max() < 0.3
     assert probs[split + 10:].max(axis=1).mean() > 0.5
+
+
+def test_memory_is_bounded_on_long_recordings(monkeypatch):
+    """The filterbank's output is held for one batch's stretch of audio at a time: from 5 to
+    15 minutes the peak grows by the probabilities' size, not by the 200 MB a whole
+    recording's filterbank output would add. The graphs are stand-ins of the right shapes,
+    so what is measured is the driver's own arrays."""
+    import tracemalloc
+
+    pools = segmentation.pools_per_window()
+
+    class Front:
+        def run(self, _, feeds):
+            n = ((feeds["waveform"].shape[-1] - segmentation.SINC) // segmentation.STRIDE
+                 + 1) // segmentation.POOL
+            return [np.zeros((1, 80, n), np.float32)] * 2
+
+    class Rest:
+        def run(self, _, feeds):
+            assert feeds["highs"].shape[1:] == (80, pools)
+            n = len(feeds["highs"])
+            return [np.zeros((n, segmentation.frames_per_window(), segmentation.LOCAL),
+                             np.float32)]
+
+    monkeypatch.setattr(segmentation.runtime, "session",
+                        lambda path: Front() if path == segmentation.FRONTEND_PATH else Rest())
+    peaks, sizes = [], []
+    for minutes in (5, 15):
+        audio = np.zeros(minutes * 60 * 16000, np.float32)
+        starts = segmentation.window_starts(len(audio), 30)
+        tracemalloc.start()
+        probs = segmentation.local_speakers(audio, starts)
+        peaks.append(tracemalloc.get_traced_memory()[1])
+        tracemalloc.stop()
+        sizes.append(probs.nbytes)
+    assert peaks[1] - peaks[0] < sizes[1] - sizes[0] + 20e6
+    assert peaks[0] < sizes[0] + 150e6
