@@ -1,5 +1,6 @@
 """The committed segmentation graphs (the sinc front end over stretches of audio, the rest
-per window) compute what pyannote's checkpoint computes on each window. The
+per window, its LSTMs in int8) compute what pyannote's checkpoint computes on each window.
+The
 checkpoint is the whisperx wheel that scripts/install-dev.sh downloads (install time may
 use the network; tests may not)."""
 import hashlib
@@ -23,14 +24,18 @@ def torch_model():
 
 
 def test_onnx_matches_torch(torch_model):
+    """Within what int8 LSTMs allow (the float graphs are checked in the export)."""
     models = (segmentation.FRONTEND_PATH, segmentation.WINDOWS_PATH)
-    worst = export_segmentation.parity(torch_model, models, np.random.default_rng(1))
-    assert worst < export_segmentation.TOLERANCE
+    differences = export_segmentation.differences(torch_model, models, np.random.default_rng(1))
+    assert differences.mean() < export_segmentation.INT8_MEAN
+    assert differences.max() < export_segmentation.INT8_MAX
 
 
 def test_a_fresh_export_is_the_committed_one(tmp_path):
-    """The committed graphs come from the script, and its parity check can fail."""
-    assert export_segmentation.export(folder=tmp_path) < export_segmentation.TOLERANCE
+    """The committed graphs come from the script, whose float graphs match torch."""
+    worst, mean, largest = export_segmentation.export(folder=tmp_path)
+    assert worst < export_segmentation.TOLERANCE
+    assert mean < export_segmentation.INT8_MEAN and largest < export_segmentation.INT8_MAX
     for committed in (segmentation.FRONTEND_PATH, segmentation.WINDOWS_PATH):
         fresh = (tmp_path / committed.name).read_bytes()
         assert hashlib.sha256(fresh).digest() == hashlib.sha256(committed.read_bytes()).digest()
@@ -39,7 +44,8 @@ def test_a_fresh_export_is_the_committed_one(tmp_path):
 def test_batches_cover_windows_far_apart(monkeypatch):
     """Windows further apart than a batch's stretch of audio allows (a long step) are run in
     several stretches, each no longer than a batch's windows laid end to end; the
-    probabilities do not depend on how the windows were batched."""
+    probabilities hardly depend on how the windows were batched (the int8 LSTMs scale their
+    inputs per run, so other windows in a batch move them a little)."""
     rng = np.random.default_rng(2)
     audio = (0.1 * rng.standard_normal(400 * 16000)).astype(np.float32)
     starts = segmentation.window_starts(len(audio), 1400)  # every 23.6 s
@@ -51,7 +57,7 @@ def test_batches_cover_windows_far_apart(monkeypatch):
     assert max(lengths) <= segmentation.BATCH * segmentation.WINDOW
     alone = np.concatenate([segmentation.local_speakers(audio, starts[i:i + 1])
                             for i in range(0, len(starts), 5)])
-    assert np.abs(together[::5] - alone).max() < 1e-5
+    assert np.abs(together[::5] - alone).max() < 0.02
 
 
 def test_speech_and_silence_on_real_audio():
