@@ -9,16 +9,17 @@ not pyannote.audio: the Lightning checkpoint's state_dict is loaded into the Pya
 rebuilt here (SincNet with asteroid's parametrised sinc filterbank, 4 bidirectional LSTM
 layers, 2 linear layers, sigmoid over 3 local speakers).
 
-The model is exported as two graphs, so that the sinc filterbank, the costliest layer, runs
-once per stretch of audio instead of once per overlapping 5 s window
-(`segmentation_frontend.onnx`: the filterbank over raw audio, each 3-output pool's highest
-and lowest value) and then per window (`segmentation_windows.onnx`: the rest of the network).
-This is exact: the window's waveform normalisation is affine, so it passes through the
+The model is exported as two graphs, so that the sinc filterbank runs once per stretch of
+audio instead of once per overlapping 5 s window (at the default 0.5 s step each moment is
+in ten windows): `segmentation_frontend.onnx`, the filterbank over raw audio, each 3-output
+pool's highest and lowest value, and then per window `segmentation_windows.onnx`, the rest
+of the network. This is exact: the window's waveform normalisation is affine, so it passes through the
 convolution as a per-window scale and a per-filter shift, and the largest |scale x + shift|
-over a pool is reached at the pool's highest or lowest x. Writes both beside this file and
-prints their sha256 and the largest difference between the two graphs run by
-`segmentation.local_speakers` and PyanNet in torch; the numbers are recorded in
-`segmentation.md`. The weights are pyannote's (MIT); see `segmentation.md`.
+over a pool is reached at the pool's highest or lowest x. The windows graph's LSTMs are then
+quantised to int8. Writes both beside this file and prints their sha256 and the differences
+between the graphs, run by `segmentation.local_speakers`, and PyanNet in float64 torch, with
+float LSTMs and with int8 ones; the numbers are recorded in `segmentation.md`. The weights
+are pyannote's (MIT); see `segmentation.md`.
 """
 from __future__ import annotations
 
@@ -192,8 +193,8 @@ def differences(model, models=(segmentation.FRONTEND_PATH, segmentation.WINDOWS_
                 rng=None) -> np.ndarray:
     """Every |ONNX - torch| between `segmentation.local_speakers` on the two graphs and
     PyanNet on each zero-padded window, over random and speech-like recordings with windows
-    every 30 or 7 frames, one starting before the recording and ones running past its end,
-    in one or several batches."""
+    every 30 frames or 7 frames apart, one starting before the recording and ones running
+    past its end, in one or several batches."""
     import torch
 
     rng = rng or np.random.default_rng(0)

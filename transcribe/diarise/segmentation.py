@@ -4,7 +4,7 @@ local speakers is talking. Probabilities are independent, so overlap is two spea
 
 The model runs as two graphs: its sinc filterbank once over each stretch of audio that a
 batch of overlapping windows covers, and the rest of the network per window on its share of
-the filterbank's output (exact: see `export_segmentation.py`)."""
+the filterbank's output (exact: see `export_segmentation.py`), with int8 LSTMs."""
 from __future__ import annotations
 
 import functools
