@@ -13,13 +13,13 @@ The model is exported as two graphs, so that the sinc filterbank runs once per s
 audio instead of once per overlapping 5 s window (at the default 0.5 s step each moment is
 in ten windows): `segmentation_frontend.onnx`, the filterbank over raw audio, each 3-output
 pool's highest and lowest value, and then per window `segmentation_windows.onnx`, the rest
-of the network. This is exact: the window's waveform normalisation is affine, so it passes through the
-convolution as a per-window scale and a per-filter shift, and the largest |scale x + shift|
-over a pool is reached at the pool's highest or lowest x. The windows graph's LSTMs are then
-quantised to int8. Writes both beside this file and prints their sha256 and the differences
-between the graphs, run by `segmentation.local_speakers`, and PyanNet in float64 torch, with
-float LSTMs and with int8 ones; the numbers are recorded in `segmentation.md`. The weights
-are pyannote's (MIT); see `segmentation.md`.
+of the network. This is exact: the window's waveform normalisation is affine, so it passes
+through the convolution as a per-window scale and a per-filter shift, and the largest |scale
+x + shift| over a pool is reached at the pool's highest or lowest x. The windows graph's
+LSTMs are then quantised to int8. Writes both beside this file and prints their sha256 and
+the differences between the graphs, run by `segmentation.local_speakers`, and PyanNet in
+float64 torch, with float LSTMs and with int8 ones; the numbers are recorded in
+`segmentation.md`. The weights are pyannote's (MIT); see `segmentation.md`.
 """
 from __future__ import annotations
 
