@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 python -m pip install --upgrade pip
 python -m pip install "torch==2.13.0"
 python -m pip install -e '.[dev,openai]'
-# the checkpoint behind transcribe/diarise/segmentation.onnx, for its ONNX-vs-torch test
+# the checkpoint behind transcribe/diarise/segmentation_*.onnx, for their ONNX-vs-torch test
 # (tests never download): pyannote's segmentation model as shipped in the whisperx wheel
 python -m pip download whisperx==3.8.6 --no-deps -d .cache/whisperx
 # the GE2E weights behind transcribe/diarise/speaker_encoder.onnx, for export_encoder's test:

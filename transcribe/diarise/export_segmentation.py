@@ -7,12 +7,23 @@ The checkpoint is `whisperx/assets/pytorch_model.bin` inside the whisperx 3.8.6 
 (`scripts/install-dev.sh` downloads it to `.cache/whisperx/`). Needs torch (dev only),
 not pyannote.audio: the Lightning checkpoint's state_dict is loaded into the PyanNet module
 rebuilt here (SincNet with asteroid's parametrised sinc filterbank, 4 bidirectional LSTM
-layers, 2 linear layers, sigmoid over 3 local speakers). Writes `segmentation.onnx` beside
-this file and prints its sha256 and the largest ONNX-vs-torch difference; the numbers are
-recorded in `segmentation.md`. The weights are pyannote's (MIT); see `segmentation.md`.
+layers, 2 linear layers, sigmoid over 3 local speakers).
+
+The model is exported as two graphs, so that the sinc filterbank runs once per stretch of
+audio instead of once per overlapping 5 s window (at the default 0.5 s step each moment is
+in ten windows): `segmentation_frontend.onnx`, the filterbank over raw audio, each 3-output
+pool's highest and lowest value, and then per window `segmentation_windows.onnx`, the rest
+of the network. This is exact: the window's waveform normalisation is affine, so it passes
+through the convolution as a per-window scale and a per-filter shift, and the largest |scale
+x + shift| over a pool is reached at the pool's highest or lowest x. The windows graph's
+LSTMs are then quantised to int8. Writes both beside this file and prints their sha256 and
+the differences between the graphs, run by `segmentation.local_speakers`, and PyanNet in
+float64 torch, with float LSTMs and with int8 ones; the numbers are recorded in
+`segmentation.md`. The weights are pyannote's (MIT); see `segmentation.md`.
 """
 from __future__ import annotations
 
+import copy
 import hashlib
 import io
 import pickle
@@ -23,11 +34,16 @@ from pathlib import Path
 
 import numpy as np
 
-ONNX_PATH = Path(__file__).with_name("segmentation.onnx")
+from . import segmentation
+
+HERE = Path(__file__).parent
 WHEEL = (Path(__file__).resolve().parents[2] / ".cache" / "whisperx"
          / "whisperx-3.8.6-py3-none-any.whl")
 CHECKPOINT = "whisperx/assets/pytorch_model.bin"
-TOLERANCE = 1e-4  # outputs are probabilities; float32 LSTM reorderings differ by ~1e-6
+TOLERANCE = 1e-4  # outputs are probabilities; float32 LSTM reorderings differ by ~1e-5
+# int8 LSTMs round every step's weights and inputs: a few frames near a speaker's onset
+# move by several hundredths, the rest by about a thousandth
+INT8_MEAN, INT8_MAX = 3e-3, 0.35
 SAMPLE_RATE = 16000
 KERNEL, STRIDE = 251, 10           # SincNet's first layer (hyper_parameters.sincnet.stride)
 MIN_LOW_HZ = MIN_BAND_HZ = 50.0    # asteroid ParamSincFB defaults, as PyanNet builds it
@@ -129,49 +145,133 @@ def build(sd: dict):
     return model.eval()
 
 
-def parity(model, session, rng=None) -> float:
-    """Largest |ONNX - torch| over random and speech-like inputs of several lengths."""
+def split(model):
+    """PyanNet as two modules that together compute what `model` computes on each window
+    (see the module docstring): the front end over a stretch of raw audio, (1, 1, samples) in,
+    each pool's highest and lowest filter output (1, 80, pools) out; the rest over windows,
+    their pools' highs and lows (batch, 80, pools) and their waveforms' mean and biased
+    variance (batch, 1, 1) in, speaker probabilities (batch, frames, 3) out."""
+    import torch
+    from torch import nn
+    from torch.nn import functional as F
+
+    class Part(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.model = model  # registered, so its weights become the graph's
+
+    class FrontEnd(Part):
+        def forward(self, waveform):
+            x = F.conv1d(waveform, self.model.sinc, stride=STRIDE)
+            return F.max_pool1d(x, 3, 3), -F.max_pool1d(-x, 3, 3)
+
+    class Windows(Part):
+        def __init__(self):
+            super().__init__()
+            # each filter's response to a constant, summed in float64: the normalisation's
+            # offset reaches the filters as this times a per-window constant
+            self.register_buffer("sums", model.sinc.double().sum(dim=2)[None].float())
+
+        def forward(self, highs, lows, mean, var):
+            model = self.model
+            norm = model.wav_norm
+            scale = norm.weight / torch.sqrt(var + norm.eps)
+            shift = (norm.bias - mean * scale) * self.sums
+            x = torch.maximum(torch.abs(highs * scale + shift), torch.abs(lows * scale + shift))
+            x = F.leaky_relu(model.norms[0](x))
+            for conv, norm in zip(model.convs, model.norms[1:]):
+                x = F.leaky_relu(norm(F.max_pool1d(conv(x), 3, 3)))
+            x, _ = model.lstm(x.transpose(1, 2))
+            for linear in model.linear:
+                x = F.leaky_relu(linear(x))
+            return torch.sigmoid(model.classifier(x))
+
+    return FrontEnd().eval(), Windows().eval()
+
+
+def differences(model, models=(segmentation.FRONTEND_PATH, segmentation.WINDOWS_PATH),
+                rng=None) -> np.ndarray:
+    """Every |ONNX - torch| between `segmentation.local_speakers` on the two graphs and
+    PyanNet on each zero-padded window, over random and speech-like recordings with windows
+    every 30 frames or 7 frames apart, one starting before the recording and ones running
+    past its end, in one or several batches."""
     import torch
 
     rng = rng or np.random.default_rng(0)
-    worst = 0.0
-    for batch, seconds in [(1, 5.0), (4, 5.0), (2, 2.0), (1, 10.0)]:
+    # float64: float32 torch rounds the waveform normalisation's offset through the sinc
+    # filters less precisely than the exported graphs do
+    reference = copy.deepcopy(model).double()
+    out = []
+    for seconds, starts in [(5.0, None), (2.0, None), (23.3, None), (9.0, [-5, 0, 7, 14, 140])]:
         n = int(seconds * SAMPLE_RATE)
         t = np.arange(n) / SAMPLE_RATE
         # noise plus an amplitude-modulated tone: the model sees both "speech" and silence
         tone = np.sin(2 * np.pi * 180 * t) * (np.sin(2 * np.pi * 0.7 * t) > 0)
-        x = (0.05 * rng.standard_normal((batch, 1, n)) + 0.3 * tone).astype(np.float32)
+        audio = (0.05 * rng.standard_normal(n) + 0.3 * tone).astype(np.float32)
+        starts = np.array(starts) if starts else segmentation.window_starts(n, 30)
+        windows = np.zeros((len(starts), 1, segmentation.WINDOW), dtype=np.float32)
+        for row, start in enumerate(starts * segmentation.FRAME):
+            piece = audio[max(start, 0):start + segmentation.WINDOW]
+            windows[row, 0, max(-start, 0):max(-start, 0) + len(piece)] = piece
         with torch.no_grad():
-            ref = model(torch.from_numpy(x)).numpy()
-        got = session.run(None, {"waveforms": x})[0]
-        worst = max(worst, float(np.abs(ref - got).max()))
-    return worst
+            ref = reference(torch.from_numpy(windows).double()).numpy()
+        out.append(np.abs(ref - segmentation.local_speakers(audio, starts, models)).ravel())
+    return np.concatenate(out)
 
 
-def export(wheel: Path = WHEEL, path: Path = ONNX_PATH) -> float:
-    import onnxruntime
+def export(wheel: Path = WHEEL, folder: Path = HERE) -> tuple[float, float, float]:
+    """Writes both graphs into `folder` under the names `segmentation` loads, the windows
+    graph's LSTMs quantised to int8 (`quantize_dynamic`: weights per channel, activations
+    per run), which makes it about a fifth faster. Returns the largest difference from torch
+    of the float graphs, and the mean and largest difference of the int8 one."""
+    import tempfile
+
     import torch
+    from onnxruntime.quantization import QuantType, quantize_dynamic
 
     model = build(state_dict(wheel))
-    example = torch.randn(2, 1, 5 * SAMPLE_RATE) * 0.1
-    torch.onnx.export(model, (example,), str(path), input_names=["waveforms"],
-                      output_names=["speakers"], opset_version=17, dynamo=False,
-                      dynamic_axes={"waveforms": {0: "batch", 2: "samples"},
-                                    "speakers": {0: "batch", 1: "frames"}})
-    session = onnxruntime.InferenceSession(str(path), providers=["CPUExecutionProvider"])
-    worst = parity(model, session)
-    if worst > TOLERANCE:
-        raise SystemExit(f"ONNX differs from torch by {worst:.2e} > {TOLERANCE:.0e}")
-    return worst
+    front, windows = split(model)
+    models = (folder / segmentation.FRONTEND_PATH.name, folder / segmentation.WINDOWS_PATH.name)
+    pools = segmentation.pools_per_window()
+    torch.onnx.export(front, (torch.randn(1, 1, 3 * segmentation.WINDOW) * 0.1,), str(models[0]),
+                      input_names=["waveform"], output_names=["highs", "lows"],
+                      opset_version=17, dynamo=False,
+                      dynamic_axes={"waveform": {0: "batch", 2: "samples"},
+                                    "highs": {0: "batch", 2: "pools"},
+                                    "lows": {0: "batch", 2: "pools"}})
+    highs = torch.randn(2, 80, pools).abs()
+    example = (highs, highs - highs.abs(), torch.zeros(2, 1, 1), torch.ones(2, 1, 1))
+    with tempfile.TemporaryDirectory() as tmp:
+        exact = Path(tmp) / models[1].name
+        torch.onnx.export(windows, example, str(exact),
+                          input_names=["highs", "lows", "mean", "var"], output_names=["speakers"],
+                          opset_version=17, dynamo=False,
+                          dynamic_axes={"highs": {0: "batch", 2: "pools"},
+                                        "lows": {0: "batch", 2: "pools"},
+                                        "mean": {0: "batch"}, "var": {0: "batch"},
+                                        "speakers": {0: "batch", 1: "frames"}})
+        worst = float(differences(model, (models[0], exact)).max())
+        if worst > TOLERANCE:
+            raise SystemExit(f"ONNX differs from torch by {worst:.2e} > {TOLERANCE:.0e}")
+        quantize_dynamic(str(exact), str(models[1]), op_types_to_quantize=["LSTM"],
+                         weight_type=QuantType.QInt8)
+    int8 = differences(model, models)
+    if int8.mean() > INT8_MEAN or int8.max() > INT8_MAX:
+        raise SystemExit(f"int8 LSTMs differ from torch by {int8.mean():.2e} on average, "
+                         f"{int8.max():.2e} at most (tolerance {INT8_MEAN:.0e}, {INT8_MAX})")
+    return worst, float(int8.mean()), float(int8.max())
 
 
 def main() -> None:
     wheel = Path(sys.argv[1]) if len(sys.argv) > 1 else WHEEL
-    worst = export(wheel)
-    digest = hashlib.sha256(ONNX_PATH.read_bytes()).hexdigest()
+    worst, mean, largest = export(wheel)
     print(f"{wheel.name}: sha256 {hashlib.sha256(wheel.read_bytes()).hexdigest()}")
-    print(f"{ONNX_PATH.name}: {ONNX_PATH.stat().st_size} bytes, sha256 {digest}")
-    print(f"max |onnx - torch| over test batches: {worst:.2e} (tolerance {TOLERANCE:.0e})")
+    for path in (segmentation.FRONTEND_PATH, segmentation.WINDOWS_PATH):
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        print(f"{path.name}: {path.stat().st_size} bytes, sha256 {digest}")
+    print(f"max |onnx - torch| over test recordings, float LSTMs: {worst:.2e} "
+          f"(tolerance {TOLERANCE:.0e}); int8 LSTMs: mean {mean:.2e}, max {largest:.2e} "
+          f"(tolerance {INT8_MEAN:.0e}, {INT8_MAX})")
 
 
 if __name__ == "__main__":
