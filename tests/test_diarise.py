@@ -13,7 +13,7 @@ import pytest
 from kodeklar.core.errors import UserError
 from kodeklar.core.transcript import SpeakerTurn
 from transcribe.diarise import DiariseOptions, diarise, diarise_channels
-from transcribe.diarise import features
+from transcribe.diarise import embedded, features
 
 DATA = Path(os.environ.get("KODEKLAR_DIARIZATION_DATA",
                            Path(__file__).resolve().parents[2] / "shared" / "data" / "diarization"))
@@ -295,3 +295,12 @@ def test_clustering_memory_on_three_hours_of_embeddings():
     tracemalloc.stop()
     assert len(means) == 4
     assert peak < 200e6  # measured peak in bench/RESULTS.md
+
+
+@needs_data
+def test_progress_is_reported_as_a_growing_share_of_the_work():
+    shares = []
+    diarise(cut("sample", 0.0, 40.0), DiariseOptions(), on_progress=shares.append)
+    assert len(shares) > 10 and shares == sorted(shares)
+    assert 0 < shares[0] < 0.6 and shares[-1] <= 1.0
+    assert any(s <= embedded.SEGMENTATION_SHARE for s in shares) and any(s > embedded.SEGMENTATION_SHARE for s in shares)

@@ -31,7 +31,7 @@ RELEASE_MODEL_FROM = 3600.0
 
 # what the stages after transcription cost per second of audio, as a share of what
 # transcription costs (bench/RESULTS.md, stage costs): progress and ETA count them too
-LATER_STAGES = {"diarise": 0.1, "anonymise": 0.02}
+LATER_STAGES = {"diarise": 0.3, "anonymise": 0.02}
 
 
 def _wanted(stage: str, settings: "Settings", config=None) -> bool:
@@ -213,11 +213,16 @@ def _diarise(job: Job) -> Transcript:
             from transcribe import asr
 
             asr.release()
-        return speakers(job.transcript, job.path, job.decoded, c)
+        transcribed = job.result.duration  # the work done so far, in `work()`'s unit
+
+        def progress(share: float) -> None:
+            job.progress(transcribed + share * LATER_STAGES["diarise"] * transcribed)
+        return speakers(job.transcript, job.path, job.decoded, c, progress)
     return _step(job, "diarise", make, key)
 
 
-def speakers(transcript: Transcript, path: Path, decoded, c) -> Transcript:
+def speakers(transcript: Transcript, path: Path, decoded, c,
+             on_progress: Callable[[float], None] | None = None) -> Transcript:
     from transcribe import assign, audio, diarise
 
     if c.run.channels_as_speakers:
@@ -227,7 +232,7 @@ def speakers(transcript: Transcript, path: Path, decoded, c) -> Transcript:
                             f"channel per speaker, this one has 1 channel")
         turns, used = diarise.diarise_channels(channels), {"backend": "channels"}
     else:
-        turns, used = diarise.diarise(decoded(), c.diarise), c.diarise.as_params()
+        turns, used = diarise.diarise(decoded(), c.diarise, on_progress=on_progress), c.diarise.as_params()
     return assign.assign_speakers(transcript, turns, c.run.roles, diariser=used)
 
 

@@ -6,6 +6,7 @@ Backends are registered by name; each is one module with `diarise(audio, options
 from __future__ import annotations
 
 import importlib
+from typing import Callable
 
 from kodeklar.core.errors import UserError
 from transcribe.options import DiariseOptions
@@ -51,13 +52,14 @@ def _mono16k(audio, sample_rate: int):
     return audio
 
 
-def diarise(audio, options: DiariseOptions | None = None,
-            sample_rate: int = SAMPLE_RATE) -> list[SpeakerTurn]:
-    """Speaker turns of a mono recording, in time order; turns may overlap."""
+def diarise(audio, options: DiariseOptions | None = None, sample_rate: int = SAMPLE_RATE,
+            on_progress: Callable[[float], None] | None = None) -> list[SpeakerTurn]:
+    """Speaker turns of a mono recording, in time order; turns may overlap. `on_progress`
+    gets the share of the work done, from 0 to 1, as it goes (the embedded backend only)."""
     options = options or DiariseOptions()
     _check(options)
     backend = importlib.import_module(BACKENDS[options.backend])
-    return backend.diarise(_mono16k(audio, sample_rate), options)
+    return backend.diarise(_mono16k(audio, sample_rate), options, on_progress or (lambda share: None))
 
 
 def diarise_channels(channels, sample_rate: int = SAMPLE_RATE) -> list[SpeakerTurn]:

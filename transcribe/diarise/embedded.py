@@ -14,22 +14,25 @@ MEL = features.HOP / features.SAMPLE_RATE  # seconds per mel frame
 SEG = segmentation.FRAME / segmentation.SAMPLE_RATE  # seconds per segmentation frame
 UTTERANCES = 256  # local speakers' mel sequences held before they are embedded
 MATCH = 0.5  # activity cosine above which a window's local speaker is its neighbour's
+SEGMENTATION_SHARE = 0.55  # of the time: the rest is the voice encoder
 
 
 def window_starts(n_samples: int, step: int) -> np.ndarray:
     return segmentation.window_starts(n_samples, step)
 
 
-def diarise(audio: np.ndarray, options) -> list[SpeakerTurn]:
+def diarise(audio: np.ndarray, options, on_progress) -> list[SpeakerTurn]:
     if len(audio) == 0:
         return []
     starts = window_starts(len(audio), max(1, int(round(options.seg_step / SEG))))
-    probs = segmentation.local_speakers(audio, starts)
+    probs = segmentation.local_speakers(audio, starts,
+                                        on_progress=lambda share: on_progress(SEGMENTATION_SHARE * share))
     active = probs > options.onset
     # every window's activity is used; only every `every`-th window's speakers are embedded
     every = max(1, int(round(options.embed_step / options.seg_step)))
     heard = np.union1d(np.arange(0, len(starts), every), [len(starts) - 1])
-    voices, owners = _voices(audio, starts[heard], active[heard], options)
+    voices, owners = _voices(audio, starts[heard], active[heard], options,
+                             lambda share: on_progress(SEGMENTATION_SHARE + (1 - SEGMENTATION_SHARE) * share))
     owners[:, 0] = heard[owners[:, 0]]
     if len(voices) == 0:
         if not active.any():
@@ -46,7 +49,7 @@ def diarise(audio: np.ndarray, options) -> list[SpeakerTurn]:
                         len(audio) / segmentation.SAMPLE_RATE, options)
 
 
-def _voices(audio, starts, active, options) -> tuple[np.ndarray, np.ndarray]:
+def _voices(audio, starts, active, options, on_progress) -> tuple[np.ndarray, np.ndarray]:
     """One GE2E embedding per (window, local speaker) who talks for `min_voice` seconds:
     the encoder hears only the mel frames where that speaker talks alone (overlap and
     other voices would blur the voice), or where they talk at all if they are never alone
@@ -73,6 +76,7 @@ def _voices(audio, starts, active, options) -> tuple[np.ndarray, np.ndarray]:
         pieces.clear()
 
     for w, s in enumerate(starts):
+        on_progress(w / len(starts))
         first = int(round(s * SEG / MEL))
         for k in np.flatnonzero(active[w].sum(axis=0) >= enough):
             mask = alone[w, :, k] if alone[w, :, k].sum() >= enough else active[w, :, k]

@@ -31,7 +31,8 @@ def _load(pipeline: str | None):
         raise UserError(f"cannot load pyannote pipeline {config} ({type(e).__name__})") from None
 
 
-def diarise(audio: np.ndarray, options) -> list[SpeakerTurn]:
+def diarise(audio: np.ndarray, options, on_progress) -> list[SpeakerTurn]:
+    """pyannote's own pipeline; it reports no progress."""
     pipeline = _load(options.pipeline)
     import torch  # present whenever pyannote.audio is
     hints = ({"num_speakers": options.speakers} if options.speakers else

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 
@@ -51,10 +52,11 @@ def window_starts(n_samples: int, step: int) -> np.ndarray:
     return np.union1d(starts, [last]) if starts[-1] != last else starts
 
 
-def local_speakers(audio: np.ndarray, starts: np.ndarray,
-                   models=(FRONTEND_PATH, WINDOWS_PATH)) -> np.ndarray:
+def local_speakers(audio: np.ndarray, starts: np.ndarray, models=(FRONTEND_PATH, WINDOWS_PATH),
+                   on_progress: Callable[[float], None] = lambda share: None) -> np.ndarray:
     """(len(starts), frames_per_window(), LOCAL) speaker probabilities of the 5 s windows
-    beginning at global frames `starts` (ascending); audio outside the recording is silence."""
+    beginning at global frames `starts` (ascending); audio outside the recording is silence.
+    `on_progress` gets the share of windows done after each batch."""
     front, rest = (runtime.session(path) for path in models)
     pools = pools_per_window()
     out = np.empty((len(starts), frames_per_window(), LOCAL), dtype=np.float32)
@@ -73,6 +75,7 @@ def local_speakers(audio: np.ndarray, starts: np.ndarray,
                                      "lows": _cut(lows[0], first, pools),
                                      "mean": mean, "var": var})[0]
         i = end
+        on_progress(i / len(starts))
     return out
 
 
