@@ -1,6 +1,7 @@
 """Time and peak memory of the default diariser on a long recording.
 
     python bench/bench_long.py [MINUTES]
+    python bench/bench_long.py --file AUDIO     # a recording read from disk, as `kodeklar run` does
 
 The recording is the shared AMI clips and sample.wav end to end, repeated to MINUTES
 (default 30): real speech by many voices. Prints the diarisation time against the audio's
@@ -28,11 +29,19 @@ def peak_mb() -> float:
 
 
 def main() -> None:
-    minutes = float(sys.argv[1]) if len(sys.argv) > 1 else 30.0
-    clips = [decode(p)[0] for p in [DATA / "sample.wav", *sorted((DATA / "ami_debug").glob("*.wav"))]]
-    one_pass = np.concatenate(clips)
-    audio = np.resize(one_pass, int(minutes * 60 * 16000))
-    diarise(audio[:16000 * 10], DiariseOptions())  # load the models first
+    import tempfile
+
+    from transcribe.audio import decode_to_file
+
+    diarise(decode(DATA / "sample.wav")[0][:16000 * 10], DiariseOptions())  # load the models first
+    if sys.argv[1:2] == ["--file"]:
+        spill = Path(tempfile.mkdtemp()) / "audio.f32"
+        audio, _ = decode_to_file(sys.argv[2], spill)
+        minutes = len(audio) / 16000 / 60
+    else:
+        minutes = float(sys.argv[1]) if len(sys.argv) > 1 else 30.0
+        clips = [decode(p)[0] for p in [DATA / "sample.wav", *sorted((DATA / "ami_debug").glob("*.wav"))]]
+        audio = np.resize(np.concatenate(clips), int(minutes * 60 * 16000))
     before = peak_mb()
     t0 = time.perf_counter()
     turns = diarise(audio, DiariseOptions())

@@ -35,7 +35,7 @@ def test_cpu_engine_is_int8_on_every_core(engine, monkeypatch):
     import faster_whisper
 
     assert (engine.device, engine.compute_type) == ("cpu", "int8")
-    assert engine.batch_size == 4          # by default; as fast as 8 on CPU, at half the memory
+    assert engine.batch_size == 4          # by default on CPU: half the memory of 8
     seen = {}
     monkeypatch.setattr(faster_whisper, "WhisperModel", lambda path, **kw: seen.update(kw))
     monkeypatch.setattr(faster_whisper, "BatchedInferencePipeline", lambda model: None)

@@ -45,7 +45,7 @@ class TranscribeOptions:
                             "float32 …", cli="--compute-type")
     beam_size: int = opt(5, "Beam search width.", cli="--beam-size", limits=(1, 20))
     batch_size: int = opt(0, "Decode this many VAD chunks at once; 1 = sequential; 0 = 4 on "
-                          "CPU (as fast as 8 there, at half the memory), 8 on CUDA.",
+                          "CPU (half the memory of 8), 8 on CUDA.",
                           cli="--batch-size", limits=(0, 256))
     vad: bool = opt(True, "Silero VAD: no decoding of silence (--no-vad decodes silence "
                     "too, not advised).", cli="--no-vad")

@@ -47,8 +47,8 @@ class FasterWhisperEngine:
             raise UserError(f"cannot load model {model_dir} on {self.device}/{self.compute_type}: "
                             f"{type(e).__name__}: {str(e).splitlines()[0][:200]}") from None
         self.batched = BatchedInferencePipeline(self.model)
-        # on CPU a batch's beams hold the encoder's cross-attention cache each, so memory
-        # grows with the batch while speed stops growing once the cores are busy
+        # on CPU each beam of a batch holds its own cross-attention cache, so memory grows
+        # with the batch, while speed stops growing once the cores are busy
         self.batch_size = options.batch_size or (8 if self.device == "cuda" else 4)
 
     def transcribe(self, audio, options, max_tokens: int | None = None) -> Decoded:
