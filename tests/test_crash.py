@@ -26,9 +26,12 @@ def manifest(out):
 
 
 def start(src, out):
+    # a shell that runs the suite in the background ignores SIGINT, and its children inherit
+    # that: the run is given the default back, as a terminal's Ctrl-C finds it
     return subprocess.Popen([sys.executable, "-m", "kodeklar", "run", src, "-o", out, "--format",
                              "json,txt,docx,qdpx"], cwd=ROOT, env=cli_env(),
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
 
 
 def kill_when(proc, condition, timeout=300):
