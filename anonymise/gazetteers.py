@@ -57,10 +57,16 @@ def _forms(name: str) -> list[str]:
 
 @lru_cache(maxsize=None)
 def kommuner() -> dict[str, tuple[str, str]]:
-    """kommune (lower case, each of its names) -> (kommune, fylke)."""
+    """kommune (lower case, each of its names) -> (kommune, fylke); the fylke is "" for a
+    name that kommuner in two fylker share (Herøy, Våler): the name alone does not say which."""
     fylke_names = {row["fylkesnummer"]: row["name"] for row in _rows("fylker_2024.csv", ",")}
-    return {form: (row["kommunenavn"], fylke_names[row["fylkesnummer"]])
-            for row in _rows("kommuner_2024.csv", ",") for form in _forms(row["kommunenavn"])}
+    out: dict[str, tuple[str, str]] = {}
+    for row in _rows("kommuner_2024.csv", ","):
+        fylke = fylke_names[row["fylkesnummer"]]
+        for form in _forms(row["kommunenavn"]):
+            seen = out.get(form)
+            out[form] = (row["kommunenavn"], fylke if seen is None or seen[1] == fylke else "")
+    return out
 
 
 @lru_cache(maxsize=None)

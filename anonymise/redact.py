@@ -65,7 +65,7 @@ def generalise(category: str, forms: list[str]) -> str:
         for form in forms:
             kommune = gazetteers.kommuner().get(form.lower())
             if kommune:
-                return f"en kommune i {kommune[1]}"
+                return f"en kommune i {kommune[1]}" if kommune[1] else "en kommune"
             if form.lower() in gazetteers.fylker():
                 return "et fylke"
     original = forms[0]

@@ -68,3 +68,10 @@ def test_every_category_is_a_valid_action_key(category):
 def test_an_unknown_category_is_refused_with_the_list():
     with pytest.raises(UserError, match="choose from PERSON, PLACE, ORGANISATION, FNR"):
         AnonymiseOptions(actions={"STED": "keep"}).check()
+
+
+def test_a_kommune_generalises_to_its_fylke_only_where_the_name_says_which():
+    assert generalise("PLACE", ["Halden"]) == "en kommune i Østfold"
+    # Herøy is a kommune in Møre og Romsdal and one in Nordland; Våler in Østfold and Innlandet
+    assert generalise("PLACE", ["Herøy"]) == "en kommune"
+    assert generalise("PLACE", ["våler"]) == "en kommune"
