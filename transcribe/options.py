@@ -119,6 +119,9 @@ class DiariseOptions:
     step: float = opt(1.6, "Seconds between voice partials (as long as the window: back to back).")
     min_voice: float = opt(0.5, "Seconds a local speaker must talk to be given a voice.")
     cluster_threshold: float = opt(0.55, "Cosine distance cutting the speaker tree.")
+    together_share: float = opt(0.1, "Share of windows in which the segmentation hears k "
+                                "people (each for min_voice) that makes k the least count; "
+                                "0 = off.")
     min_speaker_share: float = opt(0.1, "Smaller clusters are noise, not a person.")
     min_gap: float = opt(0.1, "Shorter pauses do not end a turn (seconds).")
     min_turn: float = opt(0.1, "Shorter bursts are not turns (seconds).")

@@ -40,13 +40,25 @@ def diarise(audio: np.ndarray, options, on_progress) -> list[SpeakerTurn]:
         # someone spoke, too briefly to know their voice: one speaker, whoever it is
         speaker_of, n_speakers = np.where(active.any(axis=1), 0, -1), 1
     else:
-        means = cluster.centroids(voices, options.speakers, options.min_speakers,
+        means = cluster.centroids(voices, options.speakers, _least_count(active, options),
                                   options.max_speakers, options.cluster_threshold,
                                   options.min_speaker_share)
         speaker_of, n_speakers = _assign(voices, owners, means, len(starts)), len(means)
         _follow(speaker_of, n_speakers, starts, probs, active, heard)
     return _reconstruct(starts, probs, active, speaker_of, n_speakers,
                         len(audio) / segmentation.SAMPLE_RATE, options)
+
+
+def _least_count(active, options) -> int:
+    """The lower bound on the count: the segmentation model tells the voices in one window
+    apart better than the encoder does across windows, so where it hears k people in
+    enough windows there are at least k."""
+    if options.together_share <= 0:
+        return options.min_speakers
+    heard = (active.sum(axis=1) * SEG >= options.min_voice).sum(axis=1)
+    k = max([k for k in range(1, segmentation.LOCAL + 1)
+             if (heard >= k).mean() >= options.together_share], default=1)
+    return max(options.min_speakers, min(k, options.max_speakers))
 
 
 def _voices(audio, starts, active, options, on_progress) -> tuple[np.ndarray, np.ndarray]:
