@@ -121,7 +121,11 @@ def build(sd: dict):
         def forward(self, waveforms):
             x = self.wav_norm(waveforms)
             x = torch.abs(F.conv1d(x, self.sinc, stride=STRIDE))
-            x = F.leaky_relu(self.norms[0](F.max_pool1d(x, 3, 3)))
+            return self.after_filters(F.max_pool1d(x, 3, 3))
+
+        def after_filters(self, x):
+            """From the pooled filterbank output (batch, 80, pools) on."""
+            x = F.leaky_relu(self.norms[0](x))
             for conv, norm in zip(self.convs, self.norms[1:]):
                 x = F.leaky_relu(norm(F.max_pool1d(conv(x), 3, 3)))
             x, _ = self.lstm(x.transpose(1, 2))
@@ -177,14 +181,8 @@ def split(model):
             norm = model.wav_norm
             scale = norm.weight / torch.sqrt(var + norm.eps)
             shift = (norm.bias - mean * scale) * self.sums
-            x = torch.maximum(torch.abs(highs * scale + shift), torch.abs(lows * scale + shift))
-            x = F.leaky_relu(model.norms[0](x))
-            for conv, norm in zip(model.convs, model.norms[1:]):
-                x = F.leaky_relu(norm(F.max_pool1d(conv(x), 3, 3)))
-            x, _ = model.lstm(x.transpose(1, 2))
-            for linear in model.linear:
-                x = F.leaky_relu(linear(x))
-            return torch.sigmoid(model.classifier(x))
+            return model.after_filters(torch.maximum(torch.abs(highs * scale + shift),
+                                                     torch.abs(lows * scale + shift)))
 
     return FrontEnd().eval(), Windows().eval()
 
