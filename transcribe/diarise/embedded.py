@@ -55,10 +55,15 @@ def _least_count(active, options) -> int:
     enough windows there are at least k."""
     if options.together_share <= 0:
         return options.min_speakers
-    heard = (active.sum(axis=1) * SEG >= options.min_voice).sum(axis=1)
+    heard = _voiced(active, options).sum(axis=1)
     k = max([k for k in range(1, segmentation.LOCAL + 1)
              if (heard >= k).mean() >= options.together_share], default=1)
     return max(options.min_speakers, min(k, options.max_speakers))
+
+
+def _voiced(active, options) -> np.ndarray:
+    """(windows, LOCAL): which local speakers talk for `min_voice` seconds in their window."""
+    return active.sum(axis=1) >= options.min_voice / SEG
 
 
 def _voices(audio, starts, active, options, on_progress) -> tuple[np.ndarray, np.ndarray]:
@@ -78,6 +83,7 @@ def _voices(audio, starts, active, options, on_progress) -> tuple[np.ndarray, np
     seg_of_mel = np.minimum((np.arange(per_window) * MEL / SEG).astype(int), fpw - 1)
     alone = active & (active.sum(axis=2, keepdims=True) == 1)
     enough = options.min_voice / SEG
+    voiced = _voiced(active, options)
     pieces, owners, voices = [], [], []
 
     def embed_pieces():
@@ -90,7 +96,7 @@ def _voices(audio, starts, active, options, on_progress) -> tuple[np.ndarray, np
     for w, s in enumerate(starts):
         on_progress(w / len(starts))
         first = int(round(s * SEG / MEL))
-        for k in np.flatnonzero(active[w].sum(axis=0) >= enough):
+        for k in np.flatnonzero(voiced[w]):
             mask = alone[w, :, k] if alone[w, :, k].sum() >= enough else active[w, :, k]
             frames = first + np.flatnonzero(mask[seg_of_mel])
             frames = frames[frames < len(mel)]
