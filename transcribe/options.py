@@ -25,6 +25,9 @@ def _backends() -> list[str]:
     return list(BACKENDS)
 
 
+VAD_FILL_MODES = ("narrowband", "always", "never")
+
+
 def _language(text: str) -> str | None:
     return None if text == "auto" else text
 
@@ -123,6 +126,9 @@ class DiariseOptions:
                                 "people (each for min_voice) that makes k the least count; "
                                 "0 = off.")
     min_speaker_share: float = opt(0.1, "Smaller clusters are noise, not a person.")
+    vad_fill: str = opt("narrowband", "Where Silero VAD hears speech that no turn covers, give "
+                        "it to the nearest speaker: on narrowband (telephone) audio, always "
+                        "or never.", choices=lambda: list(VAD_FILL_MODES))
     min_gap: float = opt(0.1, "Shorter pauses do not end a turn (seconds).")
     min_turn: float = opt(0.1, "Shorter bursts are not turns (seconds).")
 

@@ -9,7 +9,7 @@ import importlib
 from typing import Callable
 
 from kodeklar.core.errors import UserError
-from transcribe.options import DiariseOptions
+from transcribe.options import VAD_FILL_MODES, DiariseOptions
 
 from kodeklar.core.transcript import SpeakerTurn
 
@@ -26,6 +26,8 @@ def _check(options: DiariseOptions) -> None:
     if options.backend not in BACKENDS:
         raise UserError(f"unknown diariser '{options.backend}' "
                         f"(choose from: {', '.join(BACKENDS)})")
+    if options.vad_fill not in VAD_FILL_MODES:
+        raise UserError(f"unknown vad_fill '{options.vad_fill}' (choose from: {', '.join(VAD_FILL_MODES)})")
     if options.speakers is not None and options.speakers < 1:
         raise UserError("the number of speakers must be at least 1")
     if not 1 <= options.min_speakers <= options.max_speakers:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import cluster, encoder, features, segmentation
+from . import cluster, encoder, features, segmentation, vad_fill
 from .turns import SpeakerTurn, bridge_and_prune, runs
 
 MEL = features.HOP / features.SAMPLE_RATE  # seconds per mel frame
@@ -45,8 +45,12 @@ def diarise(audio: np.ndarray, options, on_progress) -> list[SpeakerTurn]:
                                   options.min_speaker_share)
         speaker_of, n_speakers = _assign(voices, owners, means, len(starts)), len(means)
         _follow(speaker_of, n_speakers, starts, probs, active, heard)
-    return _reconstruct(starts, probs, active, speaker_of, n_speakers,
-                        len(audio) / segmentation.SAMPLE_RATE, options)
+    turns = _reconstruct(starts, probs, active, speaker_of, n_speakers,
+                         len(audio) / segmentation.SAMPLE_RATE, options)
+    if options.vad_fill == "always" or (options.vad_fill == "narrowband"
+                                        and vad_fill.is_narrowband(audio)):
+        turns = vad_fill.fill(turns, vad_fill.speech(audio))
+    return turns
 
 
 def _least_count(active, options) -> int:
