@@ -221,9 +221,11 @@ def test_fill_gives_unheard_speech_to_the_nearest_speaker():
     heard = np.zeros(700, dtype=bool)
     for a, b in ((0.5, 1.4), (2.7, 3.5), (5.0, 6.0), (1.9, 2.1)):
         heard[int(a / vad_fill.FRAME):int(b / vad_fill.FRAME)] = True
-    added = [t for t in vad_fill.fill(turns, heard) if t not in turns]
-    assert added == [SpeakerTurn(1.0, 1.4, "spk0"), SpeakerTurn(1.9, 2.1, "spk0"),
-                     SpeakerTurn(2.7, 3.0, "spk1"), SpeakerTurn(5.0, 6.0, "spk1")]
+    assert vad_fill.fill(turns, heard) == [
+        SpeakerTurn(0.0, 1.4, "spk0"),   # stretches touching a turn extend it
+        SpeakerTurn(1.9, 2.1, "spk0"),   # as near to both: the earlier speaker
+        SpeakerTurn(2.7, 4.0, "spk1"),
+        SpeakerTurn(5.0, 6.0, "spk1")]
     assert vad_fill.fill([], heard) == []   # no speaker to give it to
 
 

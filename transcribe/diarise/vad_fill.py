@@ -55,7 +55,7 @@ def _frame(seconds: float) -> int:
 
 
 def fill(turns: list[SpeakerTurn], heard: np.ndarray) -> list[SpeakerTurn]:
-    """`turns` and, for each run of `heard` frames no turn covers, a turn of the speaker
+    """`turns` with each run of `heard` frames that no turn covers given to the speaker
     whose turn lies nearest (the earlier one on a tie), in time order."""
     if not turns:
         return turns
@@ -74,4 +74,16 @@ def fill(turns: list[SpeakerTurn], heard: np.ndarray) -> list[SpeakerTurn]:
         after = starts[j] - b if j < len(starts) else np.inf
         nearest = by_end[i] if before <= after else by_start[j]
         added.append(SpeakerTurn(round(a * FRAME, 3), round(b * FRAME, 3), nearest.speaker))
-    return sorted(turns + added, key=lambda t: (t.start, t.speaker))
+    return _joined(turns + added)
+
+
+def _joined(turns: list[SpeakerTurn]) -> list[SpeakerTurn]:
+    """One turn where a speaker's turns touch (a filled stretch and the turn it was given
+    to), in time order: a coder reads turns, not the frames they came from."""
+    out: list[SpeakerTurn] = []
+    for t in sorted(turns, key=lambda t: (t.speaker, t.start)):
+        if out and out[-1].speaker == t.speaker and t.start - out[-1].end <= 2 * FRAME:
+            out[-1] = SpeakerTurn(out[-1].start, max(out[-1].end, t.end), t.speaker)
+        else:
+            out.append(t)
+    return sorted(out, key=lambda t: (t.start, t.speaker))
