@@ -23,7 +23,7 @@ FFT = 512
 def is_narrowband(audio) -> bool:
     """Whether `audio` (16 kHz, an array or a Recording) has next to no power above
     HIGH_BAND, as 8 kHz telephone audio brought to 16 kHz has; read a minute at a time.
-    Wideband speech, even far-field, keeps some hundred times more there."""
+    Wideband speech, even far-field, keeps thirty times more there or above."""
     window = np.hanning(FFT).astype(np.float32)
     high = np.fft.rfftfreq(FFT, 1 / SAMPLE_RATE) >= HIGH_BAND
     total = above = 0.0
