@@ -95,10 +95,15 @@ def test_only_the_cut_off_recording_is_reported_as_cut_off(matrix):
 
 
 @pytest.mark.slow
-def test_channels_and_rates_are_recorded(matrix):
+def test_channels_rates_and_narrowband_are_recorded(matrix):
     _, out, _, outcome = matrix
     assert transcript(out, outcome["six_channels"]).source.channels == 6
     assert transcript(out, outcome["telephone_8khz"]).source.sample_rate == 8000
+    # the 8 kHz call is told apart from wideband speech, and the transcript says so
+    diariser = {kind: transcript(out, outcome[kind]).provenance.stages["diarise"]
+                for kind in ("telephone_8khz", "wrong_extension")}
+    assert diariser["telephone_8khz"]["vad_fill_applied"] is True
+    assert diariser["wrong_extension"]["vad_fill_applied"] is False
 
 
 @pytest.mark.slow

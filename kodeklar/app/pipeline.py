@@ -232,7 +232,13 @@ def speakers(transcript: Transcript, path: Path, decoded, c,
                             f"channel per speaker, this one has 1 channel")
         turns, used = diarise.diarise_channels(channels), {"backend": "channels"}
     else:
-        turns, used = diarise.diarise(decoded(), c.diarise, on_progress=on_progress), c.diarise.as_params()
+        audio = decoded()
+        turns, used = diarise.diarise(audio, c.diarise, on_progress=on_progress), c.diarise.as_params()
+        if c.diarise.backend == "embedded":
+            from transcribe.diarise import vad_fill
+
+            # the setting alone does not say whether this recording was found narrowband
+            used["vad_fill_applied"] = vad_fill.applies(audio, c.diarise.vad_fill)
     return assign.assign_speakers(transcript, turns, c.run.roles, diariser=used)
 
 

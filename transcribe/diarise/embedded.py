@@ -47,8 +47,7 @@ def diarise(audio: np.ndarray, options, on_progress) -> list[SpeakerTurn]:
         _follow(speaker_of, n_speakers, starts, probs, active, heard)
     turns = _reconstruct(starts, probs, active, speaker_of, n_speakers,
                          len(audio) / segmentation.SAMPLE_RATE, options)
-    if options.vad_fill == "always" or (options.vad_fill == "narrowband"
-                                        and vad_fill.is_narrowband(audio)):
+    if vad_fill.applies(audio, options.vad_fill):
         turns = vad_fill.fill(turns, vad_fill.speech(audio))
     return turns
 

@@ -36,6 +36,11 @@ def is_narrowband(audio) -> bool:
     return total > 0 and above / total < NARROW_SHARE
 
 
+def applies(audio, mode: str) -> bool:
+    """Whether the fill runs on `audio` under `mode` (DiariseOptions.vad_fill)."""
+    return mode == "always" or (mode == "narrowband" and is_narrowband(audio))
+
+
 def speech(audio) -> np.ndarray:
     """Per FRAME, whether Silero VAD hears speech, with faster-whisper's own VAD settings
     (the ones that choose what is transcribed)."""
