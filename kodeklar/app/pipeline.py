@@ -232,13 +232,16 @@ def speakers(transcript: Transcript, path: Path, decoded, c,
                             f"channel per speaker, this one has 1 channel")
         turns, used = diarise.diarise_channels(channels), {"backend": "channels"}
     else:
-        audio = decoded()
-        turns, used = diarise.diarise(audio, c.diarise, on_progress=on_progress), c.diarise.as_params()
-        if c.diarise.backend == "embedded":
+        audio, options = decoded(), c.diarise
+        used = options.as_params()
+        if options.backend == "embedded":
             from transcribe.diarise import vad_fill
 
-            # the setting alone does not say whether this recording was found narrowband
-            used["vad_fill_applied"] = vad_fill.applies(audio, c.diarise.vad_fill)
+            # decided here, once, because the setting alone does not say whether this
+            # recording was found narrowband; the diariser is told the outcome
+            used["vad_fill_applied"] = vad_fill.applies(audio, options.vad_fill)
+            options = dataclasses.replace(options, vad_fill="always" if used["vad_fill_applied"] else "never")
+        turns = diarise.diarise(audio, options, on_progress=on_progress)
     return assign.assign_speakers(transcript, turns, c.run.roles, diariser=used)
 
 
