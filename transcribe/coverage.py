@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from kodeklar.core.transcript import Segment, Span
-from transcribe.diarise.turns import runs
+from transcribe.diarise.turns import runs, spans_mask
 
 SAMPLE_RATE = 16000
 FRAME = 0.02                 # seconds per mask frame
@@ -34,15 +34,6 @@ class Check:
     segments: list[Segment]
     untranscribed: list[Span]
     stats: dict
-
-
-def _mask(n: int, spans, reach: float = 0.0):
-    import numpy as np
-
-    mask = np.zeros(n, dtype=bool)
-    for start, end in spans:
-        mask[max(0, int((start - reach) / FRAME)):max(0, int(np.ceil((end + reach) / FRAME)))] = True
-    return mask
 
 
 def frame_db(samples):
@@ -81,14 +72,14 @@ def speech_frames(samples):
 
     loud = loud_frames(samples)
     stamps = get_speech_timestamps(samples, VadOptions(min_silence_duration_ms=500, speech_pad_ms=100))
-    vad = _mask(len(loud), [(s["start"] / SAMPLE_RATE, s["end"] / SAMPLE_RATE) for s in stamps])
+    vad = spans_mask(len(loud), [(s["start"] / SAMPLE_RATE, s["end"] / SAMPLE_RATE) for s in stamps], FRAME)
     return vad & loud
 
 
 def gaps(speech, segments: list[Segment], min_gap: float) -> list[Span]:
     """Stretches of speech of at least `min_gap` seconds with no word near them."""
-    covered = _mask(len(speech), [(w.start, w.end) for s in segments for w in (s.words or [s])],
-                    reach=WORD_REACH)
+    covered = spans_mask(len(speech), [(w.start, w.end) for s in segments for w in (s.words or [s])],
+                         FRAME, reach=WORD_REACH)
     out: list[Span] = []
     for first, end in runs(speech & ~covered):
         start, stop = first * FRAME, end * FRAME

@@ -1,4 +1,5 @@
-"""The one way frame labels become speaker turns (kodeklar.core.transcript.SpeakerTurn)."""
+"""The one way frame labels become speaker turns (kodeklar.core.transcript.SpeakerTurn),
+and the one way time spans become frame masks."""
 from __future__ import annotations
 
 import numpy as np
@@ -9,6 +10,15 @@ def runs(mask: np.ndarray) -> list[tuple[int, int]]:
     """(start, stop) index pairs of the True runs in a boolean array."""
     edges = np.diff(np.concatenate([[0], mask.astype(np.int8), [0]]))
     return list(zip(np.flatnonzero(edges == 1).tolist(), np.flatnonzero(edges == -1).tolist()))
+
+
+def spans_mask(n: int, spans, frame: float, reach: float = 0.0) -> np.ndarray:
+    """(n,) bool: the frames of `frame` seconds that the (start, end) spans in seconds,
+    each widened by `reach` on both sides, touch."""
+    mask = np.zeros(n, dtype=bool)
+    for start, end in spans:
+        mask[max(0, int((start - reach) / frame)):max(0, int(np.ceil((end + reach) / frame)))] = True
+    return mask
 
 
 def turns_from_labels(labels: np.ndarray, frame_seconds: float) -> list[SpeakerTurn]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .turns import SpeakerTurn, runs
+from .turns import SpeakerTurn, runs, spans_mask
 
 SAMPLE_RATE = 16000
 FRAME = 0.01          # seconds per mask frame
@@ -46,13 +46,12 @@ def speech(audio) -> np.ndarray:
     (the ones that choose what is transcribed)."""
     from faster_whisper.vad import VadOptions, get_speech_timestamps
 
-    mask = np.zeros(int(np.ceil(len(audio) / SAMPLE_RATE / FRAME)), dtype=bool)
+    spans = []
     for first in range(0, len(audio), SLICE * SAMPLE_RATE):
         piece = np.asarray(audio[first:first + SLICE * SAMPLE_RATE], dtype=np.float32)
-        for stamp in get_speech_timestamps(piece, VadOptions()):
-            a, b = (first + stamp["start"]) / SAMPLE_RATE, (first + stamp["end"]) / SAMPLE_RATE
-            mask[int(a / FRAME):int(np.ceil(b / FRAME))] = True
-    return mask
+        spans += [((first + stamp["start"]) / SAMPLE_RATE, (first + stamp["end"]) / SAMPLE_RATE)
+                  for stamp in get_speech_timestamps(piece, VadOptions())]
+    return spans_mask(int(np.ceil(len(audio) / SAMPLE_RATE / FRAME)), spans, FRAME)
 
 
 def _frame(seconds: float) -> int:
