@@ -190,10 +190,12 @@ def test_a_segment_is_split_where_its_words_lie_far_apart():
     assert all(s.flags == ["low_confidence"] for s in out[1:])
 
 
-def test_the_transcript_names_the_thread_counts(dialogue, monkeypatch):
-    # the words can depend on them (CTranslate2 sums in another order), so provenance says
+def test_the_transcript_names_the_thread_counts_and_the_processor(dialogue, monkeypatch):
+    # the words can depend on them (CTranslate2 sums in another order, and picks its int8
+    # kernels by processor), so provenance says
     monkeypatch.setenv("OMP_NUM_THREADS", "2")
     clip = dialogue[:5 * RATE]
     source = Source(name="clip", sha256="0" * 64, duration=5.0)
     t = asr.transcribe(clip, source, TranscribeOptions(cpu_threads=1), models.resolve("base"), "test")
     assert (t.provenance.params["threads"], t.provenance.params["omp_num_threads"]) == (1, "2")
+    assert t.provenance.params["cpu"] == asr.processor() != ""

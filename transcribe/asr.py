@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import os
+import platform
 from typing import Callable, Iterable
 
 from kodeklar.core.transcript import (Provenance, Segment, Source, Span,
@@ -135,13 +136,15 @@ def transcribe(audio, source: Source, options, model: ModelInfo, tool: str,
     if on_progress:
         on_progress(source.duration)
     params = options.as_params()
-    # the words can depend on the thread counts (summing order), so the transcript says which;
-    # not part of the cache key: a Slurm task and its finishing job may run on other nodes
+    # the words can depend on the thread counts (summing order) and on the processor
+    # (CTranslate2 multiplies int8 with MKL on Intel, oneDNN elsewhere), so the transcript
+    # says which; not part of the cache key: a Slurm task and its finishing job may run on
+    # other nodes
     params.update(device=getattr(engine, "device", options.device),
                   compute_type=getattr(engine, "compute_type", options.compute_type),
                   threads=getattr(engine, "threads", options.cpu_threads),
                   batch_size=options.batch_size or getattr(engine, "batch_size", 1),
-                  omp_num_threads=os.environ.get("OMP_NUM_THREADS", ""))
+                  omp_num_threads=os.environ.get("OMP_NUM_THREADS", ""), cpu=processor())
     provenance = Provenance(
         tool=tool, engine=f"{engine.name} {engine.version}", model=model.name,
         model_sha256=model.sha256, params=params,
@@ -151,6 +154,18 @@ def transcribe(audio, source: Source, options, model: ModelInfo, tool: str,
     return Transcript(source=source, provenance=provenance,
                       language=done[0]["language"] or options.language or "", segments=segments,
                       untranscribed=[Span(a, b) for p in done for a, b in p["untranscribed"]])
+
+
+def processor() -> str:
+    """The CPU's model name as Linux gives it, else what `platform` knows."""
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
 
 
 def _sum(dicts) -> dict:
