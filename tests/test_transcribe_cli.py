@@ -12,9 +12,11 @@ from kodeklar.core import transcript as tr
 # kodeklar in subprocesses on real audio: the full suite's, not the quick lane's
 pytestmark = pytest.mark.slow
 
-# measured: 0.71 for Whisper base int8 on this clip (bench/RESULTS.md); base is weak on
-# Norwegian, a stronger model (NB-Whisper) is for real work
-WER_BOUND_8S = 0.75
+# measured for Whisper base int8 on this clip: 0.71 on one machine, 0.76 on an AMD EPYC, whose
+# int8 kernels read the names differently (bench/RESULTS.md); the bound leaves room for the
+# processor, not for a regression (a wrong language or a loop scores near 1). Base is weak on
+# Norwegian: a stronger model (NB-Whisper) is for real work
+WER_BOUND_8S = 0.8
 
 
 def norm(text: str) -> str:
