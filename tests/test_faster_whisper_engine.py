@@ -58,6 +58,25 @@ def test_the_batched_path_runs_with_the_engines_options(engine, monkeypatch):
     assert list(engine.transcribe(samples, dataclasses.replace(options, batch_size=1)).segments)
 
 
+def test_only_the_batched_path_gets_the_repetition_penalty(engine, monkeypatch):
+    # the sequential loop leaves a loop by its temperature fallback; the batched one cannot
+    samples, _ = audio.decode(SAMPLES / "norwegian-short-3s.mp3")
+    options = dataclasses.replace(TranscribeOptions(), repetition_penalty=1.3)
+    seen = {}
+
+    def spy(path, real):
+        def call(*a, **k):
+            seen[path] = k.get("repetition_penalty", "not given")
+            return real(*a, **k)
+        return call
+
+    monkeypatch.setattr(engine.batched, "transcribe", spy("batched", engine.batched.transcribe))
+    monkeypatch.setattr(engine.model, "transcribe", spy("sequential", engine.model.transcribe))
+    assert list(engine.transcribe(samples, dataclasses.replace(options, batch_size=2)).segments)
+    assert list(engine.transcribe(samples, dataclasses.replace(options, batch_size=1)).segments)
+    assert seen == {"batched": 1.3, "sequential": "not given"}
+
+
 def test_max_tokens_bounds_what_a_window_decodes(engine):
     samples, _ = audio.decode(SAMPLES / "norwegian-medium-8s.mp3")
     options = dataclasses.replace(TranscribeOptions(), batch_size=1, vad=False)

@@ -65,6 +65,9 @@ class TranscribeOptions:
                                     "decoded again, hotter.")
     compression_ratio_threshold: float = opt(2.4, "Above this gzip ratio a window is a loop "
                                              "and decoded again, hotter.")
+    repetition_penalty: float = opt(
+        1.1, "Batched decoding only, which has no temperature fallback to leave a loop: "
+        "words already written in a window score this much lower; 1 = off.")
     # guards of our own
     low_confidence: float = opt(0.4, "Words below this probability are marked for listening.")
     max_repeats: int = opt(3, "A phrase repeated more often in a row is a loop and cut.")

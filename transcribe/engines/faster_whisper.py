@@ -71,7 +71,12 @@ class FasterWhisperEngine:
         # batched pipeline cuts long audio only where its VAD finds speech
         batch_size = options.batch_size or self.batch_size
         if batch_size > 1 and (options.vad or len(audio) <= 30 * 16000):
-            segments, info = self.batched.transcribe(audio, batch_size=batch_size, **kwargs)
+            # it decodes at the first temperature only, so a loop that the sequential
+            # decoder would leave by sampling hotter runs on, is cut by the guards and
+            # costs the coverage check a second, sequential decoding of that stretch
+            segments, info = self.batched.transcribe(audio, batch_size=batch_size,
+                                                     repetition_penalty=options.repetition_penalty,
+                                                     **kwargs)
         else:
             segments, info = self.model.transcribe(audio, **kwargs)
         probs = dict(info.all_language_probs or []) if options.language is None else {}
