@@ -75,6 +75,8 @@ def test_only_the_batched_path_gets_the_repetition_penalty(engine, monkeypatch):
     assert list(engine.transcribe(samples, dataclasses.replace(options, batch_size=2)).segments)
     assert list(engine.transcribe(samples, dataclasses.replace(options, batch_size=1)).segments)
     assert seen == {"batched": 1.3, "sequential": "not given"}
+    with pytest.raises(UserError, match="repetition_penalty must be above 0"):
+        engine.transcribe(samples, dataclasses.replace(options, repetition_penalty=0.0))
 
 
 def test_max_tokens_bounds_what_a_window_decodes(engine):

@@ -54,6 +54,8 @@ class FasterWhisperEngine:
     def transcribe(self, audio, options, max_tokens: int | None = None) -> Decoded:
         import ctranslate2
 
+        if options.repetition_penalty <= 0:
+            raise UserError(f"repetition_penalty must be above 0 (1 = off), not {options.repetition_penalty}")
         # per recording, so a transcript does not depend on what the process decoded before
         ctranslate2.set_random_seed(options.seed)
         kwargs = dict(
