@@ -3,6 +3,7 @@ Lookups are by lower-cased form."""
 from __future__ import annotations
 
 import csv
+import gzip
 from functools import lru_cache
 from pathlib import Path
 
@@ -85,6 +86,13 @@ def geonames_places() -> frozenset[str]:
     """Norwegian villages and towns and the world's cities (GeoNames), lower case: too many
     of them are also words or surnames to count as places without a cue."""
     return frozenset(p.lower() for p in _lines("places_geonames.txt"))
+
+
+@lru_cache(maxsize=None)
+def ordbank_forms() -> frozenset[str]:
+    """Inflected forms of Norwegian (bokmål) common words from Norsk Ordbank, lower case."""
+    with gzip.open(DATA_DIR / "ordbank_forms.txt.gz", "rt", encoding="utf-8") as f:
+        return frozenset(ln.strip() for ln in f if not ln.startswith("#"))
 
 
 @lru_cache(maxsize=None)

@@ -132,3 +132,17 @@ def test_markdown_formats_scores_as_percentages():
     rows = evaluate.markdown(scores).splitlines()
     assert rows[2] == "| PER | 100.0 / 50.0 / 66.7 |"
     assert rows[-1] == "| all | 50.0 / 25.0 / 33.3 |"
+
+
+def test_the_model_reads_whether_a_word_is_a_common_word(trained):
+    from spacy.attrs import IDS
+
+    from anonymise.ner import COMMON_WORD_FLAG, load
+
+    nlp = load(trained)
+    assert COMMON_WORD_FLAG in nlp.config["components"]["tok2vec"]["model"]["embed"]["attrs"]
+    # Norsk Ordbank's forms, inflected ones too; names are not among them
+    doc = nlp("hunden bjeffet mot kari hele kvelden i tromsø")
+    flags = [t.check_flag(IDS[COMMON_WORD_FLAG]) for t in doc]
+    assert flags == [True, True, True, False, True, True, False, False]
+    assert nlp.vocab["Hunden"].check_flag(IDS[COMMON_WORD_FLAG])

@@ -10,6 +10,21 @@ from pathlib import Path
 from kodeklar.core.errors import UserError
 
 MODEL_DIR = Path(__file__).with_name("model")
+# A lexeme flag spaCy leaves free, set on every word that is a form of a Norwegian common word
+# (Norsk Ordbank): the "ordbank" model reads it as a feature (see train.EMBEDS).
+COMMON_WORD_FLAG = "FLAG40"
+
+
+def add_common_word_flag(nlp) -> None:
+    """Compute COMMON_WORD_FLAG for the pipeline's words, those it has and those it will meet."""
+    from spacy.attrs import IDS
+
+    from anonymise import gazetteers
+
+    flag, forms = IDS[COMMON_WORD_FLAG], gazetteers.ordbank_forms()
+    nlp.vocab.lex_attr_getters[flag] = lambda text: text.lower() in forms
+    for lexeme in nlp.vocab:
+        lexeme.set_flag(flag, lexeme.lower_ in forms)
 
 
 @lru_cache(maxsize=4)
@@ -21,4 +36,6 @@ def load(model_dir: Path = MODEL_DIR):
                         f"train it with `python -m anonymise.ner.train --out {model_dir}`")
     import spacy
 
-    return spacy.load(model_dir)
+    nlp = spacy.load(model_dir)
+    add_common_word_flag(nlp)
+    return nlp

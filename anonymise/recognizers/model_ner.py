@@ -6,14 +6,18 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from anonymise import gazetteers
 from anonymise.recognizers import without_torch
 from anonymise.recognizers.base import SpanRecognizer
 from anonymise.span import Span
 from anonymise.tokens import Token
 
 # NorNE label -> our category. PROD, EVT, DRV and MISC name things, not people or places.
-LABELS = {"PER": "PERSON", "LOC": "PLACE", "GPE_LOC": "PLACE", "ORG": "ORGANISATION",
-          "GPE_ORG": "ORGANISATION"}
+# GPE_ORG is a place acting as an organisation ("Tromsø slo Molde", "Norge krever"): its name
+# is a place's, and one place should be one entity in the key whichever role it plays.
+LABELS = {"PER": "PERSON", "LOC": "PLACE", "GPE_LOC": "PLACE", "GPE_ORG": "PLACE",
+          "ORG": "ORGANISATION"}
+NAMING_VERBS = frozenset({"heter", "het", "heiter"})
 
 
 def available() -> bool:
@@ -63,5 +67,21 @@ class NerRecognizer(SpanRecognizer):
         return spans
 
     def spans(self, doc) -> list[Span]:
-        return [Span(e.start_char, e.end_char, LABELS[e.label_], self.score, self.name,
-                     f"NorNE model: {e.label_}") for e in doc.ents if e.label_ in LABELS]
+        return [Span(e.start_char, e.end_char, category, self.score, self.name, reason)
+                for e in doc.ents if e.label_ in LABELS
+                for category, reason in [self.category(e.text, e.label_,
+                                                       doc[e.start - 1].lower_ if e.start else "")]]
+
+    @staticmethod
+    def category(text: str, label: str, before: str = "") -> tuple[str, str]:
+        """Category and reason. What follows "heter" is a person ("jeg heter Karinotman"), and a
+        kommune's or fylke's name alone is a place whatever role the model saw it in ("flyttet
+        til tromsø"): the words around a name outweigh the model's label, and one person or
+        place stays one entity in the key."""
+        name = text.lower()
+        if before in NAMING_VERBS and LABELS[label] != "PERSON":
+            return "PERSON", f"NorNE model: {label}; after \"{before}\""
+        if LABELS[label] == "ORGANISATION" and (name in gazetteers.kommuner() or
+                                                name in gazetteers.fylker()):
+            return "PLACE", f"NorNE model: {label}; the name of a kommune or fylke"
+        return LABELS[label], f"NorNE model: {label}"
