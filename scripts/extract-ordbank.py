@@ -4,10 +4,10 @@
     python scripts/extract-ordbank.py /tmp/lookups/spacy_lookups_data-1.0.5-py2.py3-none-any.whl
 
 In text without capitals a name looks like any other word. Norsk Ordbank (bokmål) lists the
-inflected forms of Norwegian common words, so a lower-case word that is one of them is not
-taken for a name by a lower-case cue. spaCy's Norwegian lemmatizer table (`nb_lemma_exc`)
-holds these forms: the lower-case ones of three or more letters are kept, one a line, sorted.
-Read from the wheel, so the package is never installed or imported."""
+inflected forms of Norwegian common words; the NER model reads, for each word, whether it is
+one of them (anonymise.ner.COMMON_WORD_FLAG). spaCy's Norwegian lemmatizer table
+(`nb_lemma_exc`) holds these forms: the lower-case ones of three or more letters are kept, one
+a line, sorted. Read from the wheel, so the package is never installed or imported."""
 from __future__ import annotations
 
 import gzip
@@ -23,7 +23,7 @@ HEADER = """\
 # Word forms of Norwegian (bokmål) common words from Norsk Ordbank (Språkbanken, National
 # Library of Norway; CC BY 4.0) as shipped in the PyPI package spacy-lookups-data 1.0.5
 # (spacy_lookups_data/data/nb_lemma_exc.json.gz): lower-case forms of three or more letters.
-# Read only by the lower-case cues (anonymise/recognizers/lower_case.py).
+# Read by the NER model as a feature (anonymise.ner.COMMON_WORD_FLAG).
 """
 
 

@@ -11,7 +11,7 @@ from kodeklar.core.errors import UserError
 
 MODEL_DIR = Path(__file__).with_name("model")
 # A lexeme flag spaCy leaves free, set on every word that is a form of a Norwegian common word
-# (Norsk Ordbank): the "ordbank" model reads it as a feature (see train.EMBEDS).
+# (Norsk Ordbank): the model reads it as a feature (train.CONFIG).
 COMMON_WORD_FLAG = "FLAG40"
 
 

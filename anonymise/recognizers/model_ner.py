@@ -67,10 +67,14 @@ class NerRecognizer(SpanRecognizer):
         return spans
 
     def spans(self, doc) -> list[Span]:
-        return [Span(e.start_char, e.end_char, category, self.score, self.name, reason)
-                for e in doc.ents if e.label_ in LABELS
-                for category, reason in [self.category(e.text, e.label_,
-                                                       doc[e.start - 1].lower_ if e.start else "")]]
+        found = []
+        for e in doc.ents:
+            if e.label_ in LABELS:
+                before = doc[e.start - 1].lower_ if e.start else ""
+                category, reason = self.category(e.text, e.label_, before)
+                found.append(Span(e.start_char, e.end_char, category, self.score, self.name,
+                                  reason))
+        return found
 
     @staticmethod
     def category(text: str, label: str, before: str = "") -> tuple[str, str]:
