@@ -89,10 +89,29 @@ def geonames_places() -> frozenset[str]:
 
 
 @lru_cache(maxsize=None)
-def ordbank_forms() -> frozenset[str]:
-    """Inflected forms of Norwegian (bokmål) common words from Norsk Ordbank, lower case."""
+def _ordbank_hashes():
+    """spaCy's 64-bit hashes of Norsk Ordbank's forms, sorted: the words themselves would take
+    a dozen times the memory."""
+    import numpy as np
+    from spacy.strings import hash_string
+
     with gzip.open(DATA_DIR / "ordbank_forms.txt.gz", "rt", encoding="utf-8") as f:
-        return frozenset(ln.strip() for ln in f if not ln.startswith("#"))
+        hashes = np.fromiter((hash_string(ln.strip()) for ln in f if not ln.startswith("#")),
+                             dtype=np.uint64)
+    hashes.sort()
+    return hashes
+
+
+def is_ordbank_form(word: str) -> bool:
+    """Whether the word (any case) is a form of a Norwegian (bokmål) common word in Norsk
+    Ordbank ("hunden", "bjeffet"; not "kari", "tromsø")."""
+    import numpy as np
+    from spacy.strings import hash_string
+
+    # a Python int above 2**63 would be compared as a float: slow, and not exact
+    hashes, key = _ordbank_hashes(), np.uint64(hash_string(word.lower()))
+    i = int(hashes.searchsorted(key))
+    return i < len(hashes) and bool(hashes[i] == key)
 
 
 @lru_cache(maxsize=None)

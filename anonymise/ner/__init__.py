@@ -21,10 +21,10 @@ def add_common_word_flag(nlp) -> None:
 
     from anonymise import gazetteers
 
-    flag, forms = IDS[COMMON_WORD_FLAG], gazetteers.ordbank_forms()
-    nlp.vocab.lex_attr_getters[flag] = lambda text: text.lower() in forms
+    flag = IDS[COMMON_WORD_FLAG]
+    nlp.vocab.lex_attr_getters[flag] = gazetteers.is_ordbank_form
     for lexeme in nlp.vocab:
-        lexeme.set_flag(flag, lexeme.lower_ in forms)
+        lexeme.set_flag(flag, gazetteers.is_ordbank_form(lexeme.lower_))
 
 
 @lru_cache(maxsize=4)
