@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from anonymise import gazetteers
 from anonymise.recognizers.base import SpanRecognizer
-from anonymise.recognizers.names import AMBIGUOUS_LOWER_COUNT, FILLERS, GENERIC_SERVICES
+from anonymise.recognizers.names import (AMBIGUOUS_LOWER_COUNT, FILLERS, GENERIC_SERVICES,
+                                         NAMING_VERBS)
 from anonymise.span import Span
 from anonymise.tokens import Token
 
@@ -25,10 +26,10 @@ SPEECH_VERBS = frozenset({"sier", "seier", "sa", "sei", "mener", "meiner", "mein
 AFTER_SPEAKER = frozenset({".", ",", "!", "?", ":", ";", "og", "til", "i", "på", "som", "da",
                            "då", "etter", "overfor", "om", "»", '"', "|", "-", "–"})
 # Words after which a name follows: naming verbs and titles ("heter", "ordfører", "dr.").
-NAME_CUES = frozenset({"heter", "het", "heiter", "kalt", "kalla", "dr", "professor", "ordfører",
-                       "ordførar", "statsminister", "statsråd", "minister", "direktør",
-                       "rådmann", "fylkesmann", "biskop", "pastor", "sogneprest", "fru", "herr",
-                       "advokat", "forfatter", "forfattar", "trener", "trenar", "kollega"})
+NAME_CUES = NAMING_VERBS | {"kalt", "kalla", "dr", "professor", "ordfører", "ordførar",
+                           "statsminister", "statsråd", "minister", "direktør", "rådmann",
+                           "fylkesmann", "biskop", "pastor", "sogneprest", "fru", "herr",
+                           "advokat", "forfatter", "forfattar", "trener", "trenar", "kollega"}
 # Finite verbs that follow the subject at the start of a sentence.
 SUBJECT_VERBS = frozenset({"er", "var", "har", "hadde", "vil", "skal", "kan", "må", "ville",
                            "skulle", "kunne", "måtte", "blir", "ble", "vart", "vert", "fikk",

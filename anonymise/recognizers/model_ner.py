@@ -9,6 +9,7 @@ from functools import lru_cache
 from anonymise import gazetteers
 from anonymise.recognizers import without_torch
 from anonymise.recognizers.base import SpanRecognizer
+from anonymise.recognizers.names import NAMING_VERBS
 from anonymise.span import Span
 from anonymise.tokens import Token
 
@@ -17,7 +18,6 @@ from anonymise.tokens import Token
 # is a place's, and one place should be one entity in the key whichever role it plays.
 LABELS = {"PER": "PERSON", "LOC": "PLACE", "GPE_LOC": "PLACE", "GPE_ORG": "PLACE",
           "ORG": "ORGANISATION"}
-NAMING_VERBS = frozenset({"heter", "het", "heiter"})
 
 
 def available() -> bool:

@@ -61,10 +61,12 @@ INNER_PREPOSITIONS = frozenset({"i", "for", "på"})
 INSTITUTION_ENDINGS = ("et", "en", "inga", "ingen")
 # "Det Norske Samlaget", "Den katolske kirke"
 ARTICLES = frozenset({"den", "det"})
-# A lower-case ambiguous name ("per", "liv") is a name after these.
 # A word seen this often in lower case in NorNE train is a common word as well as a name.
 AMBIGUOUS_LOWER_COUNT = 10
-NAME_CUES = frozenset({"heter", "het", "heiter", "kalt", "kalla", "navn", "namn"})
+# What follows these is a person's name ("jeg heter ...").
+NAMING_VERBS = frozenset({"heter", "het", "heiter"})
+# A lower-case ambiguous name ("per", "liv") is a name after these.
+NAME_CUES = NAMING_VERBS | {"kalt", "kalla", "navn", "namn"}
 # A lower-case gazetteer name mostly capitalised in running text is a person after these
 # ("hos kari") and a place after a place preposition ("fra moss").
 PERSON_CUES = NAME_CUES | {"hos", "med", "til", "og"}
