@@ -8,6 +8,8 @@ from functools import lru_cache
 from pathlib import Path
 
 DATA_DIR = Path(__file__).with_name("data")
+# written by scripts/extract-common-words.py
+COMMON_WORD_LISTS = ("ordbank_forms.txt.gz", "nynorsk_forms.txt.gz")
 
 
 def _rows(name: str, delimiter: str) -> list[dict[str, str]]:
@@ -89,27 +91,30 @@ def geonames_places() -> frozenset[str]:
 
 
 @lru_cache(maxsize=None)
-def _ordbank_hashes():
-    """spaCy's 64-bit hashes of Norsk Ordbank's forms, sorted: the words themselves would take
-    a dozen times the memory."""
+def _common_word_hashes():
+    """spaCy's 64-bit hashes of the common-word forms, bokmål and nynorsk, sorted: the words
+    themselves would take a dozen times the memory."""
     import numpy as np
     from spacy.strings import hash_string
 
-    with gzip.open(DATA_DIR / "ordbank_forms.txt.gz", "rt", encoding="utf-8") as f:
-        hashes = np.fromiter((hash_string(ln.strip()) for ln in f if not ln.startswith("#")),
-                             dtype=np.uint64)
+    def forms(name):
+        with gzip.open(DATA_DIR / name, "rt", encoding="utf-8") as f:
+            yield from (ln.strip() for ln in f if not ln.startswith("#"))
+
+    hashes = np.fromiter((hash_string(form) for name in COMMON_WORD_LISTS for form in forms(name)),
+                         dtype=np.uint64)
     hashes.sort()
     return hashes
 
 
-def is_ordbank_form(word: str) -> bool:
-    """Whether the word (any case) is a form of a Norwegian (bokmål) common word in Norsk
-    Ordbank ("hunden", "bjeffet"; not "kari", "tromsø")."""
+def is_dictionary_form(word: str) -> bool:
+    """Whether the word (any case) is a form of a Norwegian common word: Norsk Ordbank's bokmål
+    forms, and nynorsk forms ("hunden", "bjeffet", "ikkje", "kyrkja"; not "kari", "tromsø")."""
     import numpy as np
     from spacy.strings import hash_string
 
     # a Python int above 2**63 would be compared as a float: slow, and not exact
-    hashes, key = _ordbank_hashes(), np.uint64(hash_string(word.lower()))
+    hashes, key = _common_word_hashes(), np.uint64(hash_string(word.lower()))
     i = int(hashes.searchsorted(key))
     return i < len(hashes) and bool(hashes[i] == key)
 

@@ -14,8 +14,8 @@ folder, never into the project (NorNE's texts may not be republished).
 
 `--model-holdout` scores instead, with the NER model on, the train sentences the model was
 trained without (`anonymise.ner.train --holdout 1500 --seed 0`: the same shuffle picks the
-same sentences), cased and lower-cased, with the word-case table rebuilt from the rest of
-train. They come from documents the model saw, so the model's share is optimistic; it is the
+same sentences), cased and lower-cased, both languages together and each alone, with the
+word-case table rebuilt from the rest of train. They come from documents the model saw, so the model's share is optimistic; it is the
 only view of train where the model did not learn the very sentences."""
 from __future__ import annotations
 
@@ -39,6 +39,7 @@ from anonymise.tokens import OPENERS  # noqa: E402
 SCORER = ROOT.parents[0] / "shared" / "tools" / "redaction_score.py"
 NORNE = ROOT.parents[0] / "shared" / "data" / "norne"
 TRAIN = ("no_bokmaal-norne-train.conll", "no_nynorsk-norne-train.conll")
+LANGUAGES = ("bokmål", "nynorsk")
 CATEGORIES = ("PERSON", "PLACE", "ORGANISATION")
 MIN_COUNT = 2
 MODEL_HOLDOUT = 1500  # anonymise/ner/MODEL_CARD.md: --holdout 1500, seed 0
@@ -87,18 +88,20 @@ def sentences(path: Path) -> list[list[str]]:
                                      and "." not in ln.split("\t")[0] for ln in g)]
 
 
-def model_holdout() -> tuple[list[str], list[str]]:
-    """Lines of the sentences the NER model was trained without, and of the rest of train."""
+def model_holdout() -> tuple[dict[str, list[str]], list[str]]:
+    """Lines of the sentences the NER model was trained without, by language, and of the rest
+    of train."""
     by_file = {name: sentences(NORNE / name) for name in TRAIN}
     total = sum(map(len, by_file.values()))
-    held: list[str] = []
+    held: dict[str, list[str]] = {}
     rest: list[str] = []
-    for groups in by_file.values():
+    for language, groups in zip(LANGUAGES, by_file.values()):
         order = list(range(len(groups)))
         random.Random(0).shuffle(order)  # the permutation train.py applies to its list
         chosen = set(order[:MODEL_HOLDOUT * len(groups) // total])
+        held[language] = []
         for k, group in enumerate(groups):
-            (held if k in chosen else rest).extend(group + [""])
+            (held[language] if k in chosen else rest).extend(group + [""])
     return held, rest
 
 
@@ -181,28 +184,36 @@ def main() -> None:
 def score_model_holdout(thresholds: list[float]) -> None:
     import anonymise
 
-    held, rest = model_holdout()
+    held_by_language, rest = model_holdout()
     table = word_case(rest)
     gazetteers.word_case = lambda: table
     scorer = load_scorer()
     detect = anonymise.detect
     print("| threshold | view | PERSON R | PLACE R | ORG R | precision | words/s |")
     print("|---|---|---|---|---|---|---|")
+    held_by_language["both"] = [ln for lang in LANGUAGES for ln in held_by_language[lang]]
     with tempfile.TemporaryDirectory() as tmp:
-        unseen = unseen_only(held, rest)
-        for view, text in (("cased", held), ("lower", lowered(held)),
-                           ("cased, unseen names", unseen), ("lower, unseen names", lowered(unseen))):
-            path = Path(tmp) / f"holdout-{view.replace(', ', '-').replace(' ', '-')}.conll"
-            path.write_text("\n".join(text) + "\n", encoding="utf-8")
-            for t in thresholds:
-                options = AnonymiseOptions(threshold=t)
-                scorer.anonymise.detect = lambda text, language="nb", o=options: \
-                    detect(text, language, o)
-                r = scorer.score(str(path))
-                rec = r["recall"]
-                print(f"| {t} | model held-out, {view} | {rec['PERSON']:.4f} | {rec['PLACE']:.4f} "
-                      f"| {rec['ORGANISATION']:.4f} | {r['precision']:.4f} | {r['words_per_s']} |",
-                      flush=True)
+        for language in ("both", *LANGUAGES):
+            held = held_by_language[language]
+            unseen = unseen_only(held, rest)
+            for view, text in ((f"cased, {language}", held), (f"lower, {language}", lowered(held)),
+                               (f"cased, unseen names, {language}", unseen),
+                               (f"lower, unseen names, {language}", lowered(unseen))):
+                score_view(scorer, detect, view, text, Path(tmp), thresholds)
+
+
+def score_view(scorer, detect, view: str, text: list[str], tmp: Path,
+               thresholds: list[float]) -> None:
+    path = tmp / f"holdout-{view.replace(', ', '-').replace(' ', '-')}.conll"
+    path.write_text("\n".join(text) + "\n", encoding="utf-8")
+    for t in thresholds:
+        options = AnonymiseOptions(threshold=t)
+        scorer.anonymise.detect = lambda text, language="nb", o=options: detect(text, language, o)
+        r = scorer.score(str(path))
+        rec = r["recall"]
+        print(f"| {t} | model held-out, {view} | {rec['PERSON']:.4f} | {rec['PLACE']:.4f} "
+              f"| {rec['ORGANISATION']:.4f} | {r['precision']:.4f} | {r['words_per_s']} |",
+              flush=True)
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ from kodeklar.core.errors import UserError
 
 MODEL_DIR = Path(__file__).with_name("model")
 # A lexeme flag spaCy leaves free, set on every word that is a form of a Norwegian common word
-# (Norsk Ordbank): the model reads it as a feature (train.CONFIG).
+# (Norsk Ordbank, nynorsk forms): the model reads it as a feature (train.CONFIG).
 COMMON_WORD_FLAG = "FLAG40"
 
 
@@ -22,9 +22,9 @@ def add_common_word_flag(nlp) -> None:
     from anonymise import gazetteers
 
     flag = IDS[COMMON_WORD_FLAG]
-    nlp.vocab.lex_attr_getters[flag] = gazetteers.is_ordbank_form
+    nlp.vocab.lex_attr_getters[flag] = gazetteers.is_dictionary_form
     for lexeme in nlp.vocab:
-        lexeme.set_flag(flag, gazetteers.is_ordbank_form(lexeme.lower_))
+        lexeme.set_flag(flag, gazetteers.is_dictionary_form(lexeme.lower_))
 
 
 @lru_cache(maxsize=4)
