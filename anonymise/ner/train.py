@@ -37,8 +37,8 @@ FINAL_PUNCT = {".", "!", "?", "|", ":"}
 # The efficiency-style pipeline of spaCy's quickstart: hashed NORM/PREFIX/SUFFIX/SHAPE
 # embeddings, a small CNN, no static vectors, so nothing is downloaded and the model stays small.
 # One feature more: FLAG40 (anonymise.ner.COMMON_WORD_FLAG), whether the word is a form of a
-# Norwegian common word in Norsk Ordbank. In lower-cased text, where the shape says nothing,
-# that is most of what tells a name the model never saw from a word.
+# Norwegian common word (Norsk Ordbank's bokmål forms, nynorsk forms). In lower-cased text,
+# where the shape says nothing, that is most of what tells a name the model never saw from a word.
 CONFIG = """
 [nlp]
 lang = "nb"
