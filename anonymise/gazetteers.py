@@ -119,6 +119,20 @@ def is_dictionary_form(word: str) -> bool:
     return i < len(hashes) and bool(hashes[i] == key)
 
 
+def is_dictionary_compound(word: str) -> bool:
+    """Whether the word, itself no dictionary form, joins two ("pilleboksen": pille + boksen;
+    "bistandsinstruksen": bistand + s + instruksen)."""
+    word = word.lower()
+    if len(word) < 7 or not word.isalpha() or is_dictionary_form(word):
+        return False
+    for i in range(3, len(word) - 2):
+        head, tail = word[:i], word[i:]
+        if is_dictionary_form(tail) and (is_dictionary_form(head) or (
+                len(head) > 3 and head[-1] in "se" and is_dictionary_form(head[:-1]))):
+            return True
+    return False
+
+
 @lru_cache(maxsize=None)
 def countries() -> frozenset[str]:
     """Countries and world regions in bokmål and nynorsk (CLDR), lower case."""

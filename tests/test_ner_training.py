@@ -150,3 +150,17 @@ def test_the_model_reads_whether_a_word_is_a_common_word(trained):
     flag = IDS[COMMON_WORD_FLAG]
     assert [nlp.vocab[w].check_flag(flag) for w in ("ikkje", "kyrkja", "tenestene", "olav")] == \
         [True, True, True, False]
+
+
+def test_the_model_reads_whether_a_word_joins_two_common_words(trained):
+    from spacy.attrs import IDS
+
+    from anonymise.ner import COMPOUND_FLAG, load
+
+    nlp = load(trained)
+    assert COMPOUND_FLAG in nlp.config["components"]["tok2vec"]["model"]["embed"]["attrs"]
+    flag = IDS[COMPOUND_FLAG]
+    # compounds no dictionary lists, with and without a linking s; not a listed form itself
+    # ("hunden"), not a run-together name ("karinotman"), not a place ("borgestadklinikken")
+    words = ("pilleboksen", "bistandsinstruksen", "hunden", "karinotman", "borgestadklinikken")
+    assert [nlp.vocab[w].check_flag(flag) for w in words] == [True, True, False, False, False]

@@ -10,21 +10,26 @@ from pathlib import Path
 from kodeklar.core.errors import UserError
 
 MODEL_DIR = Path(__file__).with_name("model")
-# A lexeme flag spaCy leaves free, set on every word that is a form of a Norwegian common word
-# (Norsk Ordbank, nynorsk forms): the model reads it as a feature (train.CONFIG).
+# Lexeme flags spaCy leaves free, read by the model as features (train.CONFIG): whether the word
+# is a form of a Norwegian common word (Norsk Ordbank, nynorsk forms), and whether it is none
+# but joins two (a compound no dictionary lists, which a name it never saw looks like too).
 COMMON_WORD_FLAG = "FLAG40"
+COMPOUND_FLAG = "FLAG41"
 
 
-def add_common_word_flag(nlp) -> None:
-    """Compute COMMON_WORD_FLAG for the pipeline's words, those it has and those it will meet."""
+def add_word_flags(nlp) -> None:
+    """Compute COMMON_WORD_FLAG and COMPOUND_FLAG for the pipeline's words, those it has and
+    those it will meet."""
     from spacy.attrs import IDS
 
     from anonymise import gazetteers
 
-    flag = IDS[COMMON_WORD_FLAG]
-    nlp.vocab.lex_attr_getters[flag] = gazetteers.is_dictionary_form
-    for lexeme in nlp.vocab:
-        lexeme.set_flag(flag, gazetteers.is_dictionary_form(lexeme.lower_))
+    for name, test in ((COMMON_WORD_FLAG, gazetteers.is_dictionary_form),
+                       (COMPOUND_FLAG, gazetteers.is_dictionary_compound)):
+        flag = IDS[name]
+        nlp.vocab.lex_attr_getters[flag] = test
+        for lexeme in nlp.vocab:
+            lexeme.set_flag(flag, test(lexeme.lower_))
 
 
 @lru_cache(maxsize=4)
@@ -37,5 +42,5 @@ def load(model_dir: Path = MODEL_DIR):
     import spacy
 
     nlp = spacy.load(model_dir)
-    add_common_word_flag(nlp)
+    add_word_flags(nlp)
     return nlp

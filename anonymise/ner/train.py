@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from anonymise.ner import add_common_word_flag, load
+from anonymise.ner import add_word_flags, load
 
 NORNE_DIR = Path("/work/shared/data/norne")
 TRAIN_FILES = ("no_bokmaal-norne-train.conll", "no_nynorsk-norne-train.conll")
@@ -36,9 +36,11 @@ FINAL_PUNCT = {".", "!", "?", "|", ":"}
 
 # The efficiency-style pipeline of spaCy's quickstart: hashed NORM/PREFIX/SUFFIX/SHAPE
 # embeddings, a small CNN, no static vectors, so nothing is downloaded and the model stays small.
-# One feature more: FLAG40 (anonymise.ner.COMMON_WORD_FLAG), whether the word is a form of a
+# Two features more: FLAG40 (anonymise.ner.COMMON_WORD_FLAG), whether the word is a form of a
 # Norwegian common word (Norsk Ordbank's bokmål forms, nynorsk forms). In lower-cased text,
 # where the shape says nothing, that is most of what tells a name the model never saw from a word.
+# And FLAG41 (COMPOUND_FLAG): the word is no such form but joins two ("pilleboksen"), as most
+# rare Norwegian words do.
 CONFIG = """
 [nlp]
 lang = "nb"
@@ -56,8 +58,8 @@ factory = "tok2vec"
 [components.tok2vec.model.embed]
 @architectures = "spacy.MultiHashEmbed.v2"
 width = ${components.tok2vec.model.encode.width}
-attrs = ["NORM","PREFIX","SUFFIX","SHAPE","FLAG40"]
-rows = [5000,1000,2500,2500,64]
+attrs = ["NORM","PREFIX","SUFFIX","SHAPE","FLAG40","FLAG41"]
+rows = [5000,1000,2500,2500,64,64]
 include_static_vectors = false
 
 [components.tok2vec.model.encode]
@@ -273,7 +275,7 @@ def main(argv: list[str] | None = None) -> None:
     else:
         nlp = spacy.util.load_model_from_config(load_config_from_str(CONFIG), auto_fill=True,
                                                 validate=True)
-        add_common_word_flag(nlp)
+        add_word_flags(nlp)
 
     by_lang = {lang: read_conll(args.data / name) for lang, name in zip(DEV_FILES, TRAIN_FILES)}
     held: dict[str, list] = {}
