@@ -15,8 +15,9 @@ folder, never into the project (NorNE's texts may not be republished).
 `--model-holdout` scores instead, with the NER model on, the train sentences the model was
 trained without (`anonymise.ner.train --holdout 1500 --seed 0`: the same shuffle picks the
 same sentences), cased and lower-cased, both languages together and each alone, with the
-word-case table rebuilt from the rest of train. They come from documents the model saw, so the model's share is optimistic; it is the
-only view of train where the model did not learn the very sentences."""
+word-case table rebuilt from the rest of train. They come from documents the model saw, so the
+model's share is optimistic; it is the only view of train where the model did not learn the
+very sentences."""
 from __future__ import annotations
 
 import argparse

@@ -3,7 +3,8 @@ anonymise/data/ordbank_forms.txt.gz (bokmål, Norsk Ordbank, from spacy-lookups-
 anonymise/data/nynorsk_forms.txt.gz (nynorsk, from simplemma's lemmatizer dictionary).
 
     pip download spacy-lookups-data==1.0.5 simplemma==2.0.0 --no-deps -d /tmp/wheels
-    python scripts/extract-common-words.py /tmp/wheels/spacy_lookups_data-1.0.5-py2.py3-none-any.whl \
+    python scripts/extract-common-words.py \
+        /tmp/wheels/spacy_lookups_data-1.0.5-py2.py3-none-any.whl \
         /tmp/wheels/simplemma-2.0.0-py3-none-any.whl
 
 In text without capitals a name looks like any other word. The NER model reads, for each word,
