@@ -106,15 +106,20 @@ def model_holdout() -> tuple[dict[str, list[str]], list[str]]:
     return held, rest
 
 
-def unseen_only(held: list[str], rest: list[str]) -> list[str]:
-    """The held-out lines with every name word that also names something in the rest of train
-    relabelled MISC: the scorer then counts recall over unseen names only (MISC is a name to
-    its precision, so catching a seen one is no false alarm). Unseen names are what the model
-    cannot have memorised, as on new text."""
-    def name_word(cols: list[str]) -> bool:
-        return len(cols) > 9 and NAME_LABEL.search(cols[9]) is not None
+def name_word(cols: list[str]) -> bool:
+    return len(cols) > 9 and NAME_LABEL.search(cols[9]) is not None
 
-    named = {cols[1].lower() for cols in (line.split("\t") for line in rest) if name_word(cols)}
+
+def name_words(lines: list[str]) -> set[str]:
+    """Every word (lower case) that is part of a name somewhere in the lines."""
+    return {cols[1].lower() for cols in (line.split("\t") for line in lines) if name_word(cols)}
+
+
+def unseen_only(held: list[str], named: set[str]) -> list[str]:
+    """The held-out lines with every name word that also names something in the rest of train
+    (`named`) relabelled MISC: the scorer then counts recall over unseen names only (MISC is a
+    name to its precision, so catching a seen one is no false alarm). Unseen names are what the
+    model cannot have memorised, as on new text."""
     out = []
     for line in held:
         cols = line.split("\t")
@@ -193,10 +198,11 @@ def score_model_holdout(thresholds: list[float]) -> None:
     print("| threshold | view | PERSON R | PLACE R | ORG R | precision | words/s |")
     print("|---|---|---|---|---|---|---|")
     held_by_language["both"] = [ln for lang in LANGUAGES for ln in held_by_language[lang]]
+    named = name_words(rest)
     with tempfile.TemporaryDirectory() as tmp:
         for language in ("both", *LANGUAGES):
             held = held_by_language[language]
-            unseen = unseen_only(held, rest)
+            unseen = unseen_only(held, named)
             for view, text in ((f"cased, {language}", held), (f"lower, {language}", lowered(held)),
                                (f"cased, unseen names, {language}", unseen),
                                (f"lower, unseen names, {language}", lowered(unseen))):

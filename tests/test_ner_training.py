@@ -141,13 +141,13 @@ def test_the_model_reads_whether_a_word_is_a_common_word(trained):
 
     nlp = load(trained)
     assert COMMON_WORD_FLAG in nlp.config["components"]["tok2vec"]["model"]["embed"]["attrs"]
+    flag = IDS[COMMON_WORD_FLAG]
     # Norsk Ordbank's forms, inflected ones too; names are not among them
     doc = nlp("hunden bjeffet mot kari hele kvelden i tromsø")
-    flags = [t.check_flag(IDS[COMMON_WORD_FLAG]) for t in doc]
+    flags = [t.check_flag(flag) for t in doc]
     assert flags == [True, True, True, False, True, True, False, False]
-    assert nlp.vocab["Hunden"].check_flag(IDS[COMMON_WORD_FLAG])
+    assert nlp.vocab["Hunden"].check_flag(flag)
     # nynorsk forms that Ordbank (bokmål) lacks; a name the nynorsk source lists in lower case
-    flag = IDS[COMMON_WORD_FLAG]
     assert [nlp.vocab[w].check_flag(flag) for w in ("ikkje", "kyrkja", "tenestene", "olav")] == \
         [True, True, True, False]
 
