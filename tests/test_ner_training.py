@@ -68,7 +68,7 @@ def test_augmented_names_keep_one_label_per_word():
     tokens = [(w, lab, True) for w, lab in SENTENCES[0] + SENTENCES[4]]
     changed = 0
     for _ in range(20):
-        out = train.augment_names(tokens, rng, swap=1.0, typo=0.5)
+        out = train.augment_names(tokens, rng, train.Augment(swap=1.0, typo=0.5))
         assert [lab for _, lab, _ in out] == [lab for _, lab, _ in tokens]
         # words outside names are never touched
         assert [w for w, lab, _ in out if lab == "O"] == [w for w, lab, _ in tokens if lab == "O"]

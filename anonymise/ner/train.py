@@ -11,8 +11,8 @@ Whisper output often loses capitals and sentence-final punctuation, so each epoc
 the training sentences is lower-cased and a share loses its final punctuation
 (`--lower-share`, `--nopunct-share`). So that the model learns what a name looks like in
 context rather than NorNE's own names, a share of the names is swapped for gazetteer names
-(`--swap-share`) and a share of name words gets a one-letter misspelling (`--typo-share`), as
-ASR makes. The run writes the best epoch (mean entity F over the four views: bokmål/nynorsk,
+(`--swap-share`; `--foreign-share` of the swapped person names come from other countries'
+names) and a share of name words gets a one-letter misspelling (`--typo-share`), as ASR makes. The run writes the best epoch (mean entity F over the four views: bokmål/nynorsk,
 cased/lower-cased, of NorNE dev, or of `--holdout` train sentences kept out of training so that
 dev is read only to report) to `--out` and a JSON log next to it. `--init-from` continues
 from an existing model instead of starting afresh.
@@ -20,6 +20,7 @@ from an existing model instead of starting afresh.
 from __future__ import annotations
 
 import argparse
+import gzip
 import json
 import random
 import time
@@ -141,6 +142,7 @@ class Augment:
     nopunct: float = 0.0     # share of sentences without final punctuation
     swap: float = 0.0        # share of PER / GPE_LOC names swapped for gazetteer names
     typo: float = 0.0        # share of name words given a one-letter error
+    foreign: float = 0.0     # share of swapped person names drawn from other countries' names
 
 
 @lru_cache(maxsize=1)
@@ -150,8 +152,13 @@ def _swap_pools() -> dict[str, list[str]]:
     def single(names) -> list[str]:
         return sorted(n.title() for n in names if n.isalpha() and len(n) > 1)
 
+    # written by scripts/extract-foreign-names.py
+    text = gzip.decompress((gazetteers.DATA_DIR / "foreign_names.tsv.gz").read_bytes()).decode()
+    foreign = [line.split("\t") for line in text.splitlines() if not line.startswith("#")]
     return {"first": single(gazetteers.first_names()), "last": single(gazetteers.surnames()),
-            "place": single({k for k, _ in gazetteers.kommuner().values()})}
+            "place": single({k for k, _ in gazetteers.kommuner().values()}),
+            "foreign first": single(name for kind, name in foreign if kind == "first"),
+            "foreign last": single(name for kind, name in foreign if kind == "last")}
 
 
 def _typo(word: str, rng: random.Random) -> str:
@@ -169,7 +176,7 @@ def _typo(word: str, rng: random.Random) -> str:
     return word[:i] + word[i + 1] + word[i] + word[i + 2:]
 
 
-def augment_names(tokens, rng: random.Random, swap: float, typo: float):
+def augment_names(tokens, rng: random.Random, aug: Augment):
     """The sentence with names swapped and misspelt; labels unchanged (one word per word)."""
     pools = _swap_pools()
     out = list(tokens)
@@ -183,17 +190,19 @@ def augment_names(tokens, rng: random.Random, swap: float, typo: float):
         j = i + 1
         while j < len(out) and out[j][1] == f"I-{kind}":
             j += 1
-        if rng.random() < swap and kind in ("PER", "GPE_LOC") and \
+        if rng.random() < aug.swap and kind in ("PER", "GPE_LOC") and \
                 all(w.isalpha() for w, _, _ in out[i:j]):
             if kind == "PER":
-                names = [rng.choice(pools["first"]) for _ in range(j - i - 1)] + \
-                    [rng.choice(pools["last"] if j - i > 1 else pools["first"] + pools["last"])]
+                first, last = ("foreign first", "foreign last") \
+                    if aug.foreign and rng.random() < aug.foreign else ("first", "last")
+                names = [rng.choice(pools[first]) for _ in range(j - i - 1)] + \
+                    [rng.choice(pools[last] if j - i > 1 else pools[first] + pools[last])]
             else:
                 names = [rng.choice(pools["place"])] if j - i == 1 else \
                     [w for w, _, _ in out[i:j]]
             out[i:j] = [(n, lab, sp) for n, (_, lab, sp) in zip(names, out[i:j])]
         for k in range(i, j):
-            if rng.random() < typo:
+            if rng.random() < aug.typo:
                 w, lab, sp = out[k]
                 out[k] = (_typo(w, rng), lab, sp)
         i = j
@@ -207,7 +216,7 @@ def train_examples(nlp, sentences, rng: random.Random, aug: Augment):
     examples = []
     for tokens in sentences:
         if aug.swap or aug.typo:
-            tokens = augment_names(tokens, rng, aug.swap, aug.typo)
+            tokens = augment_names(tokens, rng, aug)
         ref = to_doc(nlp.vocab, tokens, lower=rng.random() < aug.lower,
                      drop_final_punct=rng.random() < aug.nopunct)
         examples.append(Example(ref.copy(), ref))
@@ -256,6 +265,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--nopunct-share", type=float, default=0.2)
     ap.add_argument("--swap-share", type=float, default=0.0)
     ap.add_argument("--typo-share", type=float, default=0.0)
+    ap.add_argument("--foreign-share", type=float, default=0.0)
     ap.add_argument("--holdout", type=int, default=0,
                     help="choose the epoch on N train sentences kept out, not on dev")
     ap.add_argument("--init-from", type=Path, default=None,
@@ -297,7 +307,8 @@ def main(argv: list[str] | None = None) -> None:
     n_words = sum(len(s) for s in train)
     print(f"train: {len(train)} sentences, {n_words} words; dev views: {list(dev)}", flush=True)
 
-    aug = Augment(args.lower_share, args.nopunct_share, args.swap_share, args.typo_share)
+    aug = Augment(args.lower_share, args.nopunct_share, args.swap_share, args.typo_share,
+                  args.foreign_share)
     if args.init_from:
         optimizer = nlp.resume_training()
     else:
