@@ -59,8 +59,8 @@ def names(wheel: Path) -> dict[str, set[str]]:
             provider = importlib.import_module(f"faker.providers.person.{locale}").Provider
             for kind, attributes in KINDS.items():
                 for attribute in attributes:
-                    # a tuple, or a dict of name -> weight; a few locales compute theirs
-                    # (a property), and those are left out
+                    # a tuple, or a dict of name -> weight; es_CL computes its combined
+                    # first_names (a property) from its male and female lists, read here anyway
                     values = getattr(provider, attribute, ())
                     for name in values if not isinstance(values, property) else ():
                         if latin(name):

@@ -6,6 +6,7 @@ import random
 
 import pytest
 
+from anonymise import gazetteers
 from anonymise.ner import evaluate, train
 
 SENTENCES = [
@@ -74,6 +75,25 @@ def test_augmented_names_keep_one_label_per_word():
         assert [w for w, lab, _ in out if lab == "O"] == [w for w, lab, _ in tokens if lab == "O"]
         changed += out != tokens
     assert changed == 20  # swap=1.0: every PER and GPE_LOC name is replaced
+
+
+def test_foreign_share_draws_person_names_from_other_countries():
+    pools = train._swap_pools()
+    foreign = set(pools["foreign first"] + pools["foreign last"])
+    tokens = [(w, lab, True) for w, lab in SENTENCES[0] + SENTENCES[4]]
+    people = [i for i, (_, lab, _) in enumerate(tokens) if lab.endswith("PER")]
+    rng = random.Random(1)
+    for share, expected in ((1.0, True), (0.0, False)):
+        out = train.augment_names(tokens, rng, train.Augment(swap=1.0, foreign=share))
+        assert all((out[i][0] in foreign) is expected for i in people)
+
+
+def test_foreign_names_are_neither_norwegian_words_nor_our_own_names():
+    pools = train._swap_pools()
+    names = [n.lower() for n in pools["foreign first"] + pools["foreign last"]]
+    assert len(names) > 10_000
+    assert not any(gazetteers.is_dictionary_form(n) or gazetteers.is_person_name(n)
+                   for n in names)
 
 
 def test_typo_changes_one_letter_and_leaves_short_words():
