@@ -12,7 +12,8 @@ the training sentences is lower-cased and a share loses its final punctuation
 (`--lower-share`, `--nopunct-share`). So that the model learns what a name looks like in
 context rather than NorNE's own names, a share of the names is swapped for gazetteer names
 (`--swap-share`; `--foreign-share` of the swapped person names come from other countries'
-names) and a share of name words gets a one-letter misspelling (`--typo-share`), as ASR makes. The run writes the best epoch (mean entity F over the four views: bokmål/nynorsk,
+names) and a share of name words gets a one-letter misspelling (`--typo-share`), as ASR makes.
+The run writes the best epoch (mean entity F over the four views: bokmål/nynorsk,
 cased/lower-cased, of NorNE dev, or of `--holdout` train sentences kept out of training so that
 dev is read only to report) to `--out` and a JSON log next to it. `--init-from` continues
 from an existing model instead of starting afresh.
@@ -193,6 +194,7 @@ def augment_names(tokens, rng: random.Random, aug: Augment):
         if rng.random() < aug.swap and kind in ("PER", "GPE_LOC") and \
                 all(w.isalpha() for w, _, _ in out[i:j]):
             if kind == "PER":
+                # no draw without a foreign share: older recipes replay the same random stream
                 first, last = ("foreign first", "foreign last") \
                     if aug.foreign and rng.random() < aug.foreign else ("first", "last")
                 names = [rng.choice(pools[first]) for _ in range(j - i - 1)] + \
