@@ -34,7 +34,7 @@ PATTERNS = ["fodselsnummer", "kontonummer", "organisasjonsnummer", "phone", "ema
 def test_recognizers_are_registered_by_name():
     assert [r.name for r in registry.recognizers(RULES)] == [
         *PATTERNS, "occupations", "diagnoses", "institution", "names", "lower_surname",
-        "lower_speaker", "lower_named", "lower_subject", "lower_place"]
+        "lower_speaker", "lower_named", "lower_subject", "lower_patronym", "lower_place"]
     listed = AnonymiseOptions(use_ner=False, known_names=["Kari Nordmann"])
     assert [r.name for r in registry.recognizers(listed)][-1] == "known_names"
     for r in registry.recognizers(listed):
@@ -56,7 +56,7 @@ def test_overlaps_take_category_and_reason_from_the_higher_priority():
     assert priority == {**dict.fromkeys([*PATTERNS, "occupations", "diagnoses"], 6),
                         "known_names": 5, "institution": 4, "ner": 3, "names": 1,
                         **dict.fromkeys(["lower_surname", "lower_speaker", "lower_named",
-                                         "lower_subject", "lower_place"], 1)}
+                                         "lower_subject", "lower_patronym", "lower_place"], 1)}
     same = registry.resolve([Span(0, 4, "PLACE", 0.8, "names", "capitalised"),
                              Span(0, 4, "PERSON", 1.0, "known_names", "listed")], priority)
     assert [(s.category, s.detector, s.reason) for s in same] == [

@@ -15,6 +15,8 @@ from tests.anonymising import RULES, found
     ("ja hun heter kvernmo , tror jeg", "kvernmo", "lower_named"),
     ("vi møtte ordfører lianes på møtet", "lianes", "lower_named"),
     ("myrvoll var der hele dagen", "myrvoll", "lower_subject"),
+    ("det var pedersen som ringte meg", "pedersen", "lower_patronym"),
+    ("jeg har snakket med torgeirsen om det", "torgeirsen", "lower_patronym"),
 ])
 def test_lower_case_person_by_cue(text, name, detector):
     spans = [s for s in registry.analyze(text, RULES) if s.category == "PERSON"]
@@ -58,6 +60,7 @@ def test_a_service_with_a_preposition_is_a_common_noun():
     "det var vanskelig , sier hun .",
     "det var vanskelig , sa legen .",
     "jeg heter det samme",
+    "vi gikk på dansen i går",                   # a first name with -sen, and a word
     "abstinensen var verst om natta",            # a definite noun opening the sentence
     "ekstremvær er et problem",
 ])

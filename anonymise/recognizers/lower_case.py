@@ -1,6 +1,6 @@
 """Names in text without capitals (ASR output that lost them), each found by one cue around a
 word that looks like a name: a word NorNE train mostly capitalises, or one it never saw that is
-not formed like a Norwegian common word. They run only on sentences without any capital: where
+not formed like a Norwegian common word; or, for patronyms, by the word's own form. They run only on sentences without any capital: where
 there are capitals, capitals decide (recognizers/names.py)."""
 from __future__ import annotations
 
@@ -178,6 +178,19 @@ class SubjectBeforeVerb(_LowerCaseCue):
         return [(at[0], at[0])]
 
 
+class Patronym(_LowerCaseCue):
+    """"pedersen", "andersson": a first name with -sen or -son that is no Norwegian common word
+    is a surname wherever it stands; its form is its cue (in NorNE train such words name people
+    and a few firms, never anything else)."""
+    name = "lower_patronym"
+    score = 0.55
+    reason = "lower case; a first name with -sen or -son"
+
+    def spans(self, words: list[str]) -> list[tuple[int, int]]:
+        return [(i, i) for i, word in enumerate(words)
+                if _patronym(word) and not gazetteers.is_dictionary_form(word)]
+
+
 class PlaceAfterPreposition(_LowerCaseCue):
     """"vi kom fra dombås", "hun bor i kvamsdalen": a town, or a word formed like a place name,
     after a preposition of place."""
@@ -194,4 +207,5 @@ class PlaceAfterPreposition(_LowerCaseCue):
 
 def recognizers(language: str) -> list[SpanRecognizer]:
     return [SurnameAfterFirstName(language), SpeakerAfterSpeechVerb(language),
-            NameAfterCue(language), SubjectBeforeVerb(language), PlaceAfterPreposition(language)]
+            NameAfterCue(language), SubjectBeforeVerb(language), Patronym(language),
+            PlaceAfterPreposition(language)]
