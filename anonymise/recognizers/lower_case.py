@@ -1,7 +1,8 @@
 """Names in text without capitals (ASR output that lost them), each found by one cue around a
 word that looks like a name: a word NorNE train mostly capitalises, or one it never saw that is
-not formed like a Norwegian common word; or, for patronyms, by the word's own form. They run only on sentences without any capital: where
-there are capitals, capitals decide (recognizers/names.py)."""
+not formed like a Norwegian common word; a patronym by its own form. They run only on
+sentences without any capital: where there are capitals, capitals decide
+(recognizers/names.py)."""
 from __future__ import annotations
 
 from anonymise import gazetteers
