@@ -90,6 +90,23 @@ def geonames_places() -> frozenset[str]:
     return frozenset(p.lower() for p in _lines("places_geonames.txt"))
 
 
+def _gz_lines(name: str):
+    """The lines of a gzipped list, one at a time: the long lists are not held as text."""
+    with gzip.open(DATA_DIR / name, "rt", encoding="utf-8") as f:
+        yield from (ln.strip() for ln in f if not ln.startswith("#"))
+
+
+@lru_cache(maxsize=None)
+def foreign_names() -> dict[str, list[str]]:
+    """"first" and "last" -> other countries' names, lower case, for NER training's name swaps
+    (written by scripts/extract-foreign-names.py)."""
+    names: dict[str, list[str]] = {"first": [], "last": []}
+    for line in _gz_lines("foreign_names.tsv.gz"):
+        kind, name = line.split("\t")
+        names[kind].append(name)
+    return names
+
+
 @lru_cache(maxsize=None)
 def _common_word_hashes():
     """spaCy's 64-bit hashes of the common-word forms, bokmål and nynorsk, sorted: the words
@@ -97,12 +114,8 @@ def _common_word_hashes():
     import numpy as np
     from spacy.strings import hash_string
 
-    def forms(name):
-        with gzip.open(DATA_DIR / name, "rt", encoding="utf-8") as f:
-            yield from (ln.strip() for ln in f if not ln.startswith("#"))
-
-    hashes = np.fromiter((hash_string(form) for name in COMMON_WORD_LISTS for form in forms(name)),
-                         dtype=np.uint64)
+    hashes = np.fromiter((hash_string(form) for name in COMMON_WORD_LISTS
+                          for form in _gz_lines(name)), dtype=np.uint64)
     hashes.sort()
     return hashes
 

@@ -21,7 +21,6 @@ from an existing model instead of starting afresh.
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
 import random
 import time
@@ -153,13 +152,10 @@ def _swap_pools() -> dict[str, list[str]]:
     def single(names) -> list[str]:
         return sorted(n.title() for n in names if n.isalpha() and len(n) > 1)
 
-    # written by scripts/extract-foreign-names.py
-    text = gzip.decompress((gazetteers.DATA_DIR / "foreign_names.tsv.gz").read_bytes()).decode()
-    foreign = [line.split("\t") for line in text.splitlines() if not line.startswith("#")]
+    foreign = gazetteers.foreign_names()
     return {"first": single(gazetteers.first_names()), "last": single(gazetteers.surnames()),
             "place": single({k for k, _ in gazetteers.kommuner().values()}),
-            "foreign first": single(name for kind, name in foreign if kind == "first"),
-            "foreign last": single(name for kind, name in foreign if kind == "last")}
+            "foreign first": single(foreign["first"]), "foreign last": single(foreign["last"])}
 
 
 def _typo(word: str, rng: random.Random) -> str:
